@@ -1,0 +1,402 @@
+"""AkeneoStream: the base stream every tap-akeneo stream derives from.
+
+What lives here, once for all streams:
+
+- records at ``_embedded.items``; pagination by following ``_links.next.href``
+  verbatim (absolute or relative), with the SDK's HATEOAS paginator;
+- retries with exponential backoff and jitter on 408, 429, 5xx, dropped connections,
+  timeouts, truncated and non-JSON bodies, honouring ``Retry-After`` (seconds or an
+  HTTP date), bounded in attempts and in total time; when retries run out the run
+  stops with one line naming the endpoint and the last status;
+- a 401 renews the shared token and replays the request once;
+- record clean-up before the SDK sees a record: ``created``/``updated`` normalised to
+  UTC, ``[]`` turned into ``{}`` where Akeneo's PHP serialises an empty map;
+- the table version for reconcile runs, with ACTIVATE_VERSION written only after the
+  stream's last record (see :mod:`tap_akeneo.reconcile`).
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+import random
+import typing as t
+from functools import cached_property
+from urllib.parse import urljoin, urlparse
+
+import backoff
+import requests
+from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.helpers._typing import TypeConformanceLevel
+from singer_sdk.pagination import BaseHATEOASPaginator
+from singer_sdk.streams import RESTStream
+
+from tap_akeneo.errors import AkeneoAPIError, EndpointNotFoundError
+from tap_akeneo.timestamps import parse_http_date, to_utc_iso, utc_now, zone
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+    from singer_sdk.streams.rest import HTTPRequest, PageContext
+
+    from tap_akeneo.auth import AkeneoAuthenticator
+    from tap_akeneo.tap import TapAkeneo
+
+API_PREFIX = "/api/rest/v1"
+#: Attribute set on a response once its body has been parsed (parsed once, used twice).
+_PARSED = "_akeneo_payload"
+#: Keys whose empty value PHP may render as ``[]`` instead of ``{}``.
+MAP_KEYS = ("values", "associations", "quantified_associations", "labels", "metadata")
+
+
+class TokenRejected(RetriableAPIError):
+    """A 401: the token is renewed and the request replayed once, without waiting."""
+
+
+class NotJSONError(RetriableAPIError):
+    """A 2xx whose body is not JSON (truncated, or a proxy's HTML page)."""
+
+
+class AkeneoLinkPaginator(BaseHATEOASPaginator):
+    """Follow ``_links.next.href`` exactly as the server wrote it."""
+
+    def get_next_url(self, response: requests.Response) -> str | None:
+        payload = parsed_payload(response)
+        if not isinstance(payload, dict):
+            return None
+        links = payload.get("_links") or {}
+        href = (links.get("next") or {}).get("href") if isinstance(links, dict) else None
+        if not href:
+            return None
+        # A relative link is resolved against the URL that returned it.
+        return urljoin(response.url, href)
+
+
+def parsed_payload(response: requests.Response) -> t.Any:
+    """The JSON body of a response, parsed once (``validate_response`` parses it)."""
+    payload = getattr(response, _PARSED, None)
+    if payload is None:
+        payload = json.loads(response.content, parse_float=decimal.Decimal)
+        setattr(response, _PARSED, payload)
+    return payload
+
+
+class AkeneoStream(RESTStream[t.Any]):
+    """Base stream: one Akeneo listing endpoint."""
+
+    _tap: TapAkeneo
+
+    #: Retry these besides 5xx.
+    extra_retry_statuses: t.ClassVar[list[int]] = [408, 429]
+    #: Nested values are plain JSON from the API; only the root needs conforming.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
+    #: Keys removed from every record (HAL links are not data).
+    drop_keys: t.ClassVar[tuple[str, ...]] = ("_links",)
+    #: Timestamp fields normalised to UTC ISO 8601.
+    timestamp_keys: t.ClassVar[tuple[str, ...]] = ("created", "updated")
+    #: Whether this endpoint paginates (False: one plain response).
+    paginated: t.ClassVar[bool] = True
+    #: ``search_after`` or ``page`` (offset); products and models use search_after.
+    pagination_type: t.ClassVar[str | None] = None
+
+    # -- connection ----------------------------------------------------------------------
+
+    @property
+    def url_base(self) -> str:
+        return self._tap.base_url
+
+    @property
+    def authenticator(self) -> AkeneoAuthenticator:  # type: ignore[override]
+        return self._tap.authenticator
+
+    @property
+    def requests_session(self) -> requests.Session:
+        return self._tap.requests_session
+
+    @property
+    def timeout(self) -> int:  # type: ignore[override]
+        return int(self.config.get("request_timeout", 60))
+
+    @property
+    def http_headers(self) -> dict:
+        return {"Accept": "application/json"}
+
+    @cached_property
+    def user_agent(self) -> str:  # type: ignore[override]
+        return self._tap.user_agent
+
+    @cached_property
+    def server_tz(self) -> t.Any:
+        return zone(self.config.get("server_timezone") or "UTC")
+
+    # -- requests and pages ----------------------------------------------------------------
+
+    def get_new_paginator(self) -> AkeneoLinkPaginator | None:
+        return AkeneoLinkPaginator() if self.paginated else None
+
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        params: dict[str, t.Any] = {}
+        if self.paginated:
+            params["limit"] = self.page_size
+            if self.pagination_type:
+                params["pagination_type"] = self.pagination_type
+        return params
+
+    @property
+    def page_size(self) -> int:
+        return int(self.config.get("page_size", 100))
+
+    def get_http_request(self, *, page: PageContext) -> HTTPRequest:
+        request = super().get_http_request(page=page)
+        if page.next_page_token is not None:
+            # Follow the server's link verbatim: its query carries the cursor and every
+            # parameter of the first request, in the server's own encoding.
+            request.url = page.next_page_token.geturl()
+            request.params = {}
+        return request
+
+    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
+        payload = parsed_payload(response)
+        if isinstance(payload, list):  # unpaged endpoints answer a plain array
+            yield from payload
+            return
+        embedded = payload.get("_embedded") if isinstance(payload, dict) else None
+        items = embedded.get("items") if isinstance(embedded, dict) else None
+        if items is None:
+            raise AkeneoAPIError(
+                f"unexpected answer from {self.path}: no _embedded.items in the JSON body"
+            )
+        yield from items
+
+    # -- errors, retries, token renewal -----------------------------------------------------
+
+    def validate_response(self, response: requests.Response) -> None:
+        self._tap.stats.request(self.name)
+        status = response.status_code
+        if status == 401:
+            request = response.request
+            if getattr(request, "_akeneo_replayed", False):
+                raise AkeneoAPIError(
+                    f"Akeneo answered 401 on {self._endpoint(response)} again after the access "
+                    "token was renewed: the API user lacks access or the token is revoked",
+                    status,
+                )
+            request._akeneo_replayed = True  # type: ignore[union-attr]
+            token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
+            self.authenticator.invalidate(token or None)
+            raise TokenRejected(f"401 on {self._endpoint(response)}", response)
+        if status in self.extra_retry_statuses or status >= 500:
+            raise RetriableAPIError(self.response_error_message(response), response)
+        if status == 404:
+            raise EndpointNotFoundError(self.response_error_message(response), status)
+        if 400 <= status < 500:
+            raise AkeneoAPIError(self.response_error_message(response), status)
+        if status >= 300:
+            raise AkeneoAPIError(
+                f"{self._endpoint(response)} redirected ({status}) to "
+                f"{response.headers.get('Location', '?')}: set base_url to the URL the PIM "
+                "is served at (http vs https?)",
+                status,
+            )
+        try:
+            parsed_payload(response)
+        except ValueError:
+            content_type = response.headers.get("Content-Type", "?").split(";")[0]
+            raise NotJSONError(
+                f"{self._endpoint(response)} answered {status} with a body that is not JSON "
+                f"({content_type}, {len(response.content)} bytes): is base_url an Akeneo PIM?",
+                response,
+            ) from None
+
+    def _endpoint(self, response: requests.Response | None) -> str:
+        if response is not None and response.request is not None and response.request.url:
+            return f"{response.request.method} {urlparse(response.request.url).path}"
+        return f"GET {API_PREFIX}{self.path}" if not self.path.startswith("/api") else self.path
+
+    def response_error_message(self, response: requests.Response) -> str:
+        """``<status> from <METHOD path>: <Akeneo's message>`` — never headers or tokens."""
+        detail = ""
+        try:
+            payload = parsed_payload(response)
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict):
+            detail = str(payload.get("message") or "")
+            errors = payload.get("errors")
+            if isinstance(errors, list) and errors:
+                first = errors[0]
+                if isinstance(first, dict):
+                    detail += f" ({first.get('property', '')}: {first.get('message', '')})"
+        elif response.content:
+            content_type = response.headers.get("Content-Type", "?").split(";")[0]
+            detail = f"{content_type} body of {len(response.content)} bytes"
+        message = f"{response.status_code} {response.reason or ''}".rstrip()
+        return f"{message} from {self._endpoint(response)}" + (f": {detail}" if detail else "")
+
+    def request_decorator(self, func: t.Callable) -> t.Callable:
+        """The SDK's backoff, bounded in tries *and* total time, with clean give-up errors."""
+        decorated = backoff.on_exception(
+            self.backoff_wait_generator,
+            (
+                ConnectionResetError,
+                RetriableAPIError,
+                requests.exceptions.Timeout,
+                requests.exceptions.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ),
+            max_tries=self.backoff_max_tries,
+            max_time=float(self.config.get("retry_max_elapsed_seconds", 600)),
+            on_backoff=self.backoff_handler,
+            jitter=None,  # applied in the wait generator, never to Retry-After
+            logger=None,
+            giveup=_is_unrecoverable_connection_error,
+        )(func)
+
+        def call(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            try:
+                return decorated(*args, **kwargs)
+            except RetriableAPIError as exc:
+                if isinstance(exc, TokenRejected):
+                    raise AkeneoAPIError(
+                        f"Akeneo kept answering 401 on {self.path}", 401
+                    ) from None
+                raise AkeneoAPIError(
+                    f"giving up on {self._endpoint(exc.response)} after "
+                    f"{self.backoff_max_tries()} attempts: last answer {exc}",
+                    exc.response.status_code if exc.response is not None else None,
+                ) from None
+            except requests.exceptions.SSLError as exc:
+                raise AkeneoAPIError(
+                    f"TLS failed for {self.url_base}: {_reason(exc)}; check http vs https in "
+                    "base_url and the PIM's certificate"
+                ) from None
+            except requests.exceptions.RequestException as exc:
+                raise AkeneoAPIError(
+                    f"giving up on GET {self.path} after {self.backoff_max_tries()} attempts: "
+                    f"{type(exc).__name__}: {_reason(exc)}"
+                ) from None
+
+        return call
+
+    def backoff_max_tries(self) -> int:
+        return int(self.config.get("max_retries", 8)) + 1
+
+    def backoff_wait_generator(self) -> t.Generator[float, t.Any, None]:  # type: ignore[override]
+        base = float(self.config.get("backoff_base_seconds", 1.0))
+        cap = float(self.config.get("backoff_max_seconds", 60.0))
+
+        def waits() -> t.Generator[float, t.Any, None]:
+            attempt = 0
+            exc = yield 0.0
+            while True:
+                attempt += 1
+                exc = yield retry_wait(exc, attempt, base=base, cap=cap)
+
+        return waits()
+
+    def backoff_handler(self, details: t.Any) -> None:
+        exc = details.get("exception")
+        what = str(exc) if isinstance(exc, RetriableAPIError) else f"{type(exc).__name__}"
+        self._tap.stats.retry(self.name)
+        self.logger.warning(
+            "Retrying %s in %.1f s (attempt %d failed: %s)",
+            self.path,
+            details.get("wait", 0.0),
+            details.get("tries", 0),
+            what[:300],
+        )
+
+    # -- records -------------------------------------------------------------------------
+
+    def post_process(self, row: dict, context: Context | None = None) -> dict | None:
+        for key in self.drop_keys:
+            row.pop(key, None)
+        for key in MAP_KEYS:
+            if row.get(key) == []:
+                row[key] = {}
+        for key in self.timestamp_keys:
+            value = row.get(key)
+            if value:
+                row[key] = to_utc_iso(value, self.server_tz)
+        return row
+
+    # -- table versions and ACTIVATE_VERSION ------------------------------------------------
+
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        """Never let the SDK write ACTIVATE_VERSION before the records (see reconcile)."""
+        return False
+
+    @property
+    def reconciling(self) -> bool:
+        """A full-table read that ends with ACTIVATE_VERSION."""
+        return bool(self.config.get("emit_activate_version_messages")) and (
+            self.replication_method == "FULL_TABLE"
+        )
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
+        self._stream_version = self._tap.record_version(reconcile=self.reconciling)
+        yield from self.request_records(context)
+        # Resumed only after the SDK wrote the last record (and synced its children).
+        if self.reconciling and self.parent_stream_type is None:
+            self._tap.activate_versions(self)
+
+    def request_records(self, context: Context | None) -> t.Iterable[dict]:
+        stats = self._tap.stats
+        with stats.timed(self.name):
+            for record in super().request_records(context):
+                stats.record(self.name)
+                yield record
+
+
+def retry_wait(exc: BaseException | None, attempt: int, *, base: float, cap: float) -> float:
+    """Seconds to wait before retry ``attempt`` (1-based) after ``exc``.
+
+    A 401 replays at once; ``Retry-After`` (seconds or HTTP date) is honoured as given;
+    anything else waits ``base * 2**(attempt-1)`` capped at ``cap``, with full jitter
+    over its upper half.
+    """
+    if isinstance(exc, TokenRejected):
+        return 0.0
+    response = getattr(exc, "response", None)
+    if response is not None and response.status_code == 429:
+        after = retry_after_seconds(response.headers.get("Retry-After"))
+        if after is not None:
+            return after
+    ceiling = min(cap, base * (2 ** (attempt - 1)))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Parse ``Retry-After``: delta-seconds or an HTTP date. None when absent or invalid."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    when = parse_http_date(value)
+    if when is None:
+        return None
+    return max(0.0, (when - utc_now()).total_seconds())
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if "] " in text:
+        text = text.rsplit("] ", 1)[-1]
+    return text.rstrip(")'\"")[:200]
+
+
+def _is_unrecoverable_connection_error(exc: Exception) -> bool:
+    """Name resolution and TLS failures do not heal by retrying."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return True
+    text = str(exc)
+    return isinstance(exc, requests.exceptions.ConnectionError) and (
+        "Name or service not known" in text
+        or "nodename nor servname" in text
+        or "Temporary failure in name resolution" in text
+        or "No address associated" in text
+    )

@@ -1,0 +1,1 @@
+"""Stream schemas, declared once. Written from Akeneo's documented item shapes."""

@@ -1,0 +1,84 @@
+"""Building blocks shared by several schemas."""
+
+from __future__ import annotations
+
+import typing as t
+
+Schema = dict[str, t.Any]
+
+STRING: Schema = {"type": ["string"]}
+NULLABLE_STRING: Schema = {"type": ["string", "null"]}
+BOOLEAN: Schema = {"type": ["boolean", "null"]}
+INTEGER: Schema = {"type": ["integer", "null"]}
+NUMBER: Schema = {"type": ["number", "null"]}
+DATETIME: Schema = {"type": ["string", "null"], "format": "date-time"}
+STRING_LIST: Schema = {"type": ["array", "null"], "items": {"type": ["string"]}}
+#: Any JSON value: a value's `data` is typed by its attribute, not by the schema.
+ANY: Schema = {}
+#: A JSON object whose keys are not fixed (labels by locale, associations by type, ...).
+OBJECT: Schema = {"type": ["object", "null"], "additionalProperties": True}
+LABELS: Schema = {"type": ["object", "null"], "additionalProperties": {"type": ["string", "null"]}}
+
+#: One entry of a product value list: {locale, scope, data, ...}.
+VALUE_ENTRY: Schema = {
+    "type": ["object"],
+    "properties": {
+        "locale": NULLABLE_STRING,
+        "scope": NULLABLE_STRING,
+        "data": ANY,
+        "linked_data": ANY,
+        "attribute_type": NULLABLE_STRING,
+        "reference_data_name": NULLABLE_STRING,
+    },
+    "additionalProperties": True,
+}
+
+#: `values`: attribute code -> list of {locale, scope, data}. Kept as one JSON object.
+VALUES: Schema = {
+    "type": ["object", "null"],
+    "additionalProperties": {"type": ["array"], "items": VALUE_ENTRY},
+}
+
+#: `associations`: association type -> {products, product_models, groups}.
+ASSOCIATIONS: Schema = {
+    "type": ["object", "null"],
+    "additionalProperties": {
+        "type": ["object"],
+        "properties": {
+            "products": {"type": ["array", "null"], "items": NULLABLE_STRING},
+            "product_models": {"type": ["array", "null"], "items": NULLABLE_STRING},
+            "groups": {"type": ["array", "null"], "items": NULLABLE_STRING},
+        },
+        "additionalProperties": True,
+    },
+}
+
+#: `quantified_associations`: type -> {products: [{uuid|identifier, quantity}], product_models}.
+QUANTIFIED_ASSOCIATIONS: Schema = {
+    "type": ["object", "null"],
+    "additionalProperties": {
+        "type": ["object"],
+        "properties": {
+            "products": {"type": ["array", "null"], "items": OBJECT},
+            "product_models": {"type": ["array", "null"], "items": OBJECT},
+        },
+        "additionalProperties": True,
+    },
+}
+
+#: `{scope, locale, data}` lists: quality scores and completenesses.
+SCOPED_SCORES: Schema = {
+    "type": ["array", "null"],
+    "items": {
+        "type": ["object"],
+        "properties": {"scope": NULLABLE_STRING, "locale": NULLABLE_STRING, "data": ANY},
+        "additionalProperties": True,
+    },
+}
+
+
+def object_schema(properties: dict[str, Schema], required: t.Sequence[str] = ()) -> Schema:
+    schema: Schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return schema
