@@ -34,7 +34,6 @@ class CatalogItemStream(AkeneoStream):
         search = self.search_filter(context)
         if search:
             params["search"] = json.dumps(search, separators=(",", ":"))
-        params.update(self._tap.value_filter_params(self.name))
         return params
 
     def search_filter(self, context: Context | None) -> dict[str, t.Any]:
