@@ -20,6 +20,7 @@ from singer_sdk.singerlib import ActivateVersionMessage
 from tap_akeneo import __version__
 from tap_akeneo.auth import AkeneoAuthenticator
 from tap_akeneo.errors import AkeneoConfigError, AkeneoError
+from tap_akeneo.runlock import RunLock, lock_path
 from tap_akeneo.stats import RunStats
 from tap_akeneo.streams.products import ProductModelsStream, ProductsStream
 from tap_akeneo.timestamps import parse_timestamp, utc_now, zone
@@ -117,6 +118,14 @@ CONFIG_SCHEMA = th.PropertiesList(
         "read, so the target marks (or deletes) rows that disappeared from Akeneo. Used by "
         "the reconcile job (tap-akeneo-full); never sent when a read fails.",
         default=False,
+    ),
+    _setting(
+        "run_lock_wait_seconds",
+        th.NumberType(minimum=0),
+        "Run Lock Wait (seconds)",
+        "Runs against the same PIM connection on one machine never overlap (sync and "
+        "reconcile): a run waits this long for the previous one, then stops with an error.",
+        default=7200,
     ),
     _setting(
         "request_timeout",
@@ -299,7 +308,13 @@ class TapAkeneo(Tap):
 
     def sync_all(self) -> None:  # type: ignore[misc]
         self.check_config()
-        super().sync_all()
+        lock = RunLock(
+            lock_path(self.base_url, self.config.get("client_id") or self.config.get("username")),
+            wait_seconds=float(self.config.get("run_lock_wait_seconds", 7200)),
+            logger=self.logger,
+        )
+        with lock:
+            super().sync_all()
         self.stats.log_summary(self.logger)
 
     @classmethod
