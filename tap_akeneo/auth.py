@@ -105,9 +105,7 @@ class AkeneoAuthenticator(OAuthAuthenticator):
                     # A spent or expired refresh token: start over with the password.
                     self.logger.info("Refresh token refused; requesting a new token by password")
                     self.refresh_token = None
-            self._grant(
-                {"grant_type": "password", "username": self._username, "password": self._password}
-            )
+            self._grant({"grant_type": "password", "username": self._username, "password": self._password})
 
     # -- tap-akeneo's additions --------------------------------------------------------
 
@@ -168,9 +166,7 @@ class AkeneoAuthenticator(OAuthAuthenticator):
             raise AkeneoAuthError(_token_error_message(self.auth_endpoint, grant, response, payload))
         token = payload.get("access_token")
         if not token:
-            raise AkeneoAuthError(
-                f"the token endpoint {self.auth_endpoint} answered without an access_token"
-            )
+            raise AkeneoAuthError(f"the token endpoint {self.auth_endpoint} answered without an access_token")
         self.access_token = token
         self.refresh_token = payload.get("refresh_token") or None
         expires = payload.get("expires_in", self._default_expiration)
@@ -193,9 +189,7 @@ def _short_reason(exc: BaseException) -> str:
     return text.rstrip(")'\"")[:200]
 
 
-def _token_error_message(
-    endpoint: str, grant: str, response: requests.Response, payload: t.Any
-) -> str:
+def _token_error_message(endpoint: str, grant: str, response: requests.Response, payload: t.Any) -> str:
     status = response.status_code
     if isinstance(payload, dict) and payload.get("message"):
         reason = str(payload["message"])
@@ -208,10 +202,7 @@ def _token_error_message(
         return f"Akeneo refused the {grant} grant ({status}): {reason}{hint}"
     content_type = response.headers.get("Content-Type", "?").split(";")[0]
     if status == 404:
-        return (
-            f"no Akeneo token endpoint at {endpoint} (404): check that base_url is the PIM's "
-            "root URL"
-        )
+        return f"no Akeneo token endpoint at {endpoint} (404): check that base_url is the PIM's root URL"
     return (
         f"the token endpoint {endpoint} answered {status} with {content_type} instead of "
         "Akeneo's JSON: check that base_url points at an Akeneo PIM"

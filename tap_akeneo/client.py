@@ -86,7 +86,7 @@ class AkeneoStream(RESTStream[t.Any]):
     _tap: TapAkeneo
 
     #: Retry these besides 5xx.
-    extra_retry_statuses: t.ClassVar[list[int]] = [408, 429]
+    extra_retry_statuses = [408, 429]  # noqa: RUF012
     #: Nested values are plain JSON from the API; only the root needs conforming.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
     #: Keys removed from every record (HAL links are not data).
@@ -162,9 +162,7 @@ class AkeneoStream(RESTStream[t.Any]):
         embedded = payload.get("_embedded") if isinstance(payload, dict) else None
         items = embedded.get("items") if isinstance(embedded, dict) else None
         if items is None:
-            raise AkeneoAPIError(
-                f"unexpected answer from {self.path}: no _embedded.items in the JSON body"
-            )
+            raise AkeneoAPIError(f"unexpected answer from {self.path}: no _embedded.items in the JSON body")
         yield from items
 
     # -- errors, retries, token renewal -----------------------------------------------------
@@ -180,7 +178,7 @@ class AkeneoStream(RESTStream[t.Any]):
                     "token was renewed: the API user lacks access or the token is revoked",
                     status,
                 )
-            request._akeneo_replayed = True  # type: ignore[union-attr]
+            request._akeneo_replayed = True  # type: ignore[union-attr,attr-defined]
             token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
             self.authenticator.invalidate(token or None)
             raise TokenRejected(f"401 on {self._endpoint(response)}", response)
@@ -257,9 +255,7 @@ class AkeneoStream(RESTStream[t.Any]):
                 return decorated(*args, **kwargs)
             except RetriableAPIError as exc:
                 if isinstance(exc, TokenRejected):
-                    raise AkeneoAPIError(
-                        f"Akeneo kept answering 401 on {self.path}", 401
-                    ) from None
+                    raise AkeneoAPIError(f"Akeneo kept answering 401 on {self.path}", 401) from None
                 raise AkeneoAPIError(
                     f"giving up on {self._endpoint(exc.response)} after "
                     f"{self.backoff_max_tries()} attempts: last answer {exc}",

@@ -31,7 +31,7 @@ if t.TYPE_CHECKING:
 STREAM_TYPES = [ProductsStream, ProductModelsStream]
 
 
-def _setting(name: str, kind: th.JSONTypeHelper, title: str, description: str, **kw: t.Any) -> th.Property:
+def _setting(name: str, kind: t.Any, title: str, description: str, **kw: t.Any) -> th.Property:
     return th.Property(name, kind, title=title, description=description, **kw)
 
 
@@ -40,8 +40,7 @@ CONFIG_SCHEMA = th.PropertiesList(
         "base_url",
         th.StringType,
         "Base URL",
-        "Root URL of the Akeneo PIM, e.g. https://my-company.cloud.akeneo.com "
-        "(without /api/...).",
+        "Root URL of the Akeneo PIM, e.g. https://my-company.cloud.akeneo.com (without /api/...).",
         required=True,
     ),
     _setting(
@@ -234,8 +233,7 @@ class TapAkeneo(Tap):
                 start_at = parse_timestamp(str(start))
             except ValueError:
                 raise AkeneoConfigError(
-                    f"start_date {start!r} is not an ISO 8601 date-time "
-                    "(e.g. 2024-01-31T00:00:00Z)"
+                    f"start_date {start!r} is not an ISO 8601 date-time (e.g. 2024-01-31T00:00:00Z)"
                 ) from None
             if start_at > utc_now() + dt.timedelta(minutes=5):
                 raise AkeneoConfigError(
@@ -294,15 +292,13 @@ class TapAkeneo(Tap):
     def activate_versions(self, stream: AkeneoStream) -> None:
         """Write ACTIVATE_VERSION for ``stream`` and its reconciling children, once each."""
         for each in [stream, *stream.child_streams]:
-            if each.selected and each.reconciling:
+            if each.selected and getattr(each, "reconciling", False):
                 version = each._stream_version or self.record_version(reconcile=True)
                 for stream_map in each.stream_maps:
                     self.write_message(
                         ActivateVersionMessage(stream=stream_map.stream_alias, version=version)
                     )
-                self.logger.info(
-                    "Complete read of '%s': ACTIVATE_VERSION %s written", each.name, version
-                )
+                self.logger.info("Complete read of '%s': ACTIVATE_VERSION %s written", each.name, version)
 
     # -- run ---------------------------------------------------------------------------
 

@@ -53,15 +53,14 @@ def _user_postgres() -> PostgresInfo | None:
 def _row_counts(info: PostgresInfo, schema: str) -> list[tuple[str, int, int]]:
     with psycopg2.connect(info.dsn()) as conn, conn.cursor() as cur:
         cur.execute(
-            "select table_name from information_schema.tables where table_schema = %s "
-            "order by table_name",
+            "select table_name from information_schema.tables where table_schema = %s order by table_name",
             (schema,),
         )
         tables = [row[0] for row in cur.fetchall()]
         counts = []
         for table in tables:
             cur.execute(
-                f'select count(*), count(*) filter (where _sdc_deleted_at is not null) '
+                f"select count(*), count(*) filter (where _sdc_deleted_at is not null) "
                 f'from "{schema}"."{table}"'
             )
             total, deleted = cur.fetchone()  # type: ignore[misc]
@@ -77,15 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schema", default="akeneo_demo")
     args = parser.parse_args(argv)
 
-    from tap_akeneo.sandbox import SandboxServer
     from tap_akeneo.demo.pim import PimClient
+    from tap_akeneo.sandbox import SandboxServer
 
     work = Path(tempfile.mkdtemp(prefix="tap-akeneo-demo-"))
     sandbox = SandboxServer(products=args.products, product_models=args.product_models, seed=42, port=0)
     sandbox.start()
     embedded = None
     try:
-        _say(f"sandbox PIM at {sandbox.base_url}: {args.products} products, {args.product_models} product models")
+        _say(f"sandbox PIM at {sandbox.base_url}: {args.products} products, {args.product_models} models")
         info = _user_postgres()
         if info is None:
             embedded = EmbeddedPostgres(work)

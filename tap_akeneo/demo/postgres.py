@@ -6,6 +6,7 @@ Used by the demo and the end-to-end tests when no server is configured
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -126,13 +127,11 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(subprocess.CalledProcessError):
                 self._run(
                     [str(self.bin / "pg_ctl"), "-D", str(self.data_dir), "-w", "-m", "fast", "stop"],
                     timeout=60,
                 )
-            except subprocess.CalledProcessError:
-                pass
         if self._own_dir:
             shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 

@@ -41,9 +41,7 @@ class CatalogItemStream(AkeneoStream):
         if since is None:
             return {}
         overlap = dt.timedelta(seconds=float(self.config.get("overlap_seconds", 300)))
-        return {
-            "updated": [{"operator": ">", "value": filter_value(since - overlap, self.server_tz)}]
-        }
+        return {"updated": [{"operator": ">", "value": filter_value(since - overlap, self.server_tz)}]}
 
     def get_replication_key_signpost(self, context: Context | None = None) -> dt.datetime | None:
         return self._tap.run_started_at

@@ -21,9 +21,7 @@ _schemas = itertools.count(1)
 def meltano_installed(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresInfo) -> None:
     """`meltano install` once per session: the tap (editable) and target-postgres, offline
     thanks to the lock file under plugins/."""
-    MeltanoProject(
-        tmp_path_factory.mktemp("install"), tap_config=_dummy_tap(), postgres=postgres
-    ).install()
+    MeltanoProject(tmp_path_factory.mktemp("install"), tap_config=_dummy_tap(), postgres=postgres).install()
 
 
 def _dummy_tap() -> dict[str, t.Any]:

@@ -60,8 +60,16 @@ def test_full_export_then_only_changes(sandbox_factory: t.Any, pipeline: t.Any) 
     pim = PimClient(sandbox.base_url, sandbox.credentials)
     changed = sorted(sandbox.catalog.products)[10:15]
     for n, uuid in enumerate(changed):
-        pim.patch_product(uuid, {"enabled": False, "values": {"name": [{"locale": "en_US", "scope": None, "data": f"edited {n}"}]}})
-    created = pim.create_product({"values": {"sku": [{"locale": None, "scope": None, "data": "NEW-SKU-1"}]}, "family": None})
+        pim.patch_product(
+            uuid,
+            {
+                "enabled": False,
+                "values": {"name": [{"locale": "en_US", "scope": None, "data": f"edited {n}"}]},
+            },
+        )
+    created = pim.create_product(
+        {"values": {"sku": [{"locale": None, "scope": None, "data": "NEW-SKU-1"}]}, "family": None}
+    )
     time.sleep(1.1)  # the run starts in a later second than the edits
 
     started = _now_sql()

@@ -44,7 +44,9 @@ def _submodels(catalog: t.Any, root: str) -> set[str]:
 
 def _snapshot(warehouse: t.Any) -> dict[str, list[tuple[t.Any, ...]]]:
     return {
-        "products": sorted(warehouse.query("select uuid, _sdc_deleted_at, values::text from {schema}.products")),
+        "products": sorted(
+            warehouse.query("select uuid, _sdc_deleted_at, values::text from {schema}.products")
+        ),
         "product_models": sorted(
             warehouse.query("select code, _sdc_deleted_at, values::text from {schema}.product_models")
         ),
@@ -97,7 +99,9 @@ def test_recreated_product_is_live_after_next_reconcile(sandbox_factory: t.Any, 
     project.run("run", "sync")
     pim = PimClient(sandbox.base_url, sandbox.credentials)
     uuid = sorted(u for u, p in sandbox.catalog.products.items() if not p.get("parent"))[0]
-    body = {k: v for k, v in sandbox.catalog.products[uuid].items() if k not in ("created", "updated", "metadata")}
+    body = {
+        k: v for k, v in sandbox.catalog.products[uuid].items() if k not in ("created", "updated", "metadata")
+    }
     pim.delete_product(uuid)
     project.run("run", "reconcile")
     assert warehouse.keys("products", "uuid", "_sdc_deleted_at is not null") == {uuid}
@@ -108,9 +112,7 @@ def test_recreated_product_is_live_after_next_reconcile(sandbox_factory: t.Any, 
 
 
 @pytest.mark.parametrize("failure", ["drop", "500", "kill"])
-def test_failed_reconcile_changes_nothing(
-    sandbox_factory: t.Any, pipeline: t.Any, failure: str
-) -> None:
+def test_failed_reconcile_changes_nothing(sandbox_factory: t.Any, pipeline: t.Any, failure: str) -> None:
     sandbox = sandbox_factory(products=PRODUCTS, product_models=MODELS, seed=13)
     project, warehouse = pipeline(sandbox, page_size=20, max_retries=2)
     project.run("run", "sync")

@@ -96,7 +96,9 @@ def test_password_grant_is_json_with_basic_auth() -> None:
 def test_401_renews_with_refresh_grant_and_replays_once() -> None:
     responses.post(TOKEN_URL, json=token_body(1))
     responses.post(TOKEN_URL, json=token_body(2))
-    responses.get(PRODUCTS_URL, status=401, json={"code": 401, "message": "The access token provided has expired."})
+    responses.get(
+        PRODUCTS_URL, status=401, json={"code": 401, "message": "The access token provided has expired."}
+    )
     responses.get(PRODUCTS_URL, json=page([product("a")], None))
     records = list(products_stream().get_records(None))
     assert [r["uuid"] for r in records] == ["a"]
@@ -121,7 +123,12 @@ def test_refused_refresh_falls_back_to_password() -> None:
     responses.post(TOKEN_URL, json=token_body(1))
     assert auth.current_token() == "access-1"
     auth.invalidate("access-1")
-    responses.replace(responses.POST, TOKEN_URL, status=422, json={"code": 422, "message": "Refresh token is invalid or has expired"})
+    responses.replace(
+        responses.POST,
+        TOKEN_URL,
+        status=422,
+        json={"code": 422, "message": "Refresh token is invalid or has expired"},
+    )
     responses.add(responses.POST, TOKEN_URL, json=token_body(3))
     assert auth.current_token() == "access-3"
     bodies = [json.loads(c.request.body)["grant_type"] for c in responses.calls]
@@ -144,7 +151,11 @@ def test_token_renewed_before_expiry() -> None:
 
 @responses.activate
 def test_wrong_credentials_are_one_clear_error() -> None:
-    responses.post(TOKEN_URL, status=422, json={"code": 422, "message": "No user found for the given username and password"})
+    responses.post(
+        TOKEN_URL,
+        status=422,
+        json={"code": 422, "message": "No user found for the given username and password"},
+    )
     with pytest.raises(AkeneoAuthError, match="username and password") as info:
         list(products_stream().get_records(None))
     assert "pw" not in str(info.value) and "csecret" not in str(info.value)
@@ -154,7 +165,9 @@ def test_wrong_credentials_are_one_clear_error() -> None:
 def test_retries_5xx_429_and_non_json_then_succeeds() -> None:
     responses.post(TOKEN_URL, json=token_body(1))
     responses.get(PRODUCTS_URL, status=503, body="down")
-    responses.get(PRODUCTS_URL, status=429, headers={"Retry-After": "0"}, json={"code": 429, "message": "slow"})
+    responses.get(
+        PRODUCTS_URL, status=429, headers={"Retry-After": "0"}, json={"code": 429, "message": "slow"}
+    )
     responses.get(PRODUCTS_URL, status=200, body="<html>proxy</html>", content_type="text/html")
     responses.get(PRODUCTS_URL, status=408, body="")
     responses.get(PRODUCTS_URL, json=page([product("a")], None))
@@ -178,7 +191,9 @@ def test_retries_run_out_with_one_line_naming_endpoint_and_status() -> None:
 @responses.activate
 def test_422_is_not_retried() -> None:
     responses.post(TOKEN_URL, json=token_body(1))
-    responses.get(PRODUCTS_URL, status=422, json={"code": 422, "message": "You cannot request more than 100 items."})
+    responses.get(
+        PRODUCTS_URL, status=422, json={"code": 422, "message": "You cannot request more than 100 items."}
+    )
     with pytest.raises(AkeneoAPIError, match="more than 100 items"):
         list(products_stream().get_records(None))
     assert len(responses.calls) == 2

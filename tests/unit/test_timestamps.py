@@ -71,7 +71,5 @@ def test_unknown_zone_is_a_clear_error() -> None:
 
 
 def test_parse_http_date() -> None:
-    assert parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT") == dt.datetime(
-        2015, 10, 21, 7, 28, tzinfo=UTC
-    )
+    assert parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT") == dt.datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
     assert parse_http_date("not a date") is None
