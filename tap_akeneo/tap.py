@@ -120,7 +120,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     _setting(
         "run_lock_wait_seconds",
-        th.NumberType(minimum=0),
+        th.IntegerType(minimum=0),
         "Run Lock Wait (seconds)",
         "Runs against the same PIM connection on one machine never overlap (sync and "
         "reconcile): a run waits this long for the previous one, then stops with an error.",
@@ -142,24 +142,24 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     _setting(
         "backoff_base_seconds",
-        th.NumberType(minimum=0),
+        th.IntegerType(minimum=0),
         "Backoff Base (seconds)",
-        "First retry waits about this long; each further retry doubles it (with jitter).",
-        default=1.0,
+        "First retry waits about this long (whole seconds; 0 retries at once); each further retry doubles it, with jitter.",
+        default=1,
     ),
     _setting(
         "backoff_max_seconds",
-        th.NumberType(minimum=0),
+        th.IntegerType(minimum=0),
         "Backoff Max (seconds)",
         "Upper bound of one backoff wait (a 429's Retry-After is honoured as given).",
-        default=60.0,
+        default=60,
     ),
     _setting(
         "retry_max_elapsed_seconds",
-        th.NumberType(minimum=0),
+        th.IntegerType(minimum=0),
         "Retry Time Budget (seconds)",
         "Total time one request may spend retrying before the run stops.",
-        default=600.0,
+        default=600,
     ),
     _setting(
         "user_agent",

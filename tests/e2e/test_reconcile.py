@@ -123,8 +123,9 @@ def test_failed_reconcile_changes_nothing(sandbox_factory: t.Any, pipeline: t.An
 
     if failure == "kill":
         sandbox.faults.latency = 0.2
+        sandbox.stats.reset()
         proc = _popen(project, "run", "reconcile")
-        _wait_for(lambda: sandbox.stats.total_requests > 6, timeout=60)
+        _wait_for(lambda: sandbox.stats.total > 6, timeout=60)
         _kill_tap(proc)
         proc.wait(timeout=60)
         sandbox.faults.latency = 0.0
@@ -181,10 +182,10 @@ def test_sync_during_reconcile_waits_and_never_marks_live_rows(
     deleted = sorted(u for u, p in sandbox.catalog.products.items() if not p.get("parent"))[0]
     pim.delete_product(deleted)
 
-    sandbox.faults.latency = 0.05  # the reconcile takes a few seconds
+    sandbox.faults.latency = 0.4  # the reconcile takes several seconds
     sandbox.stats.reset()
     reconcile = _popen(project, "run", "reconcile")
-    _wait_for(lambda: sandbox.stats.total_requests > 3, timeout=60)
+    _wait_for(lambda: sandbox.stats.total > 3, timeout=60)
     # While the reconcile runs, a user edits a product and the hourly sync fires.
     edited = sorted(u for u in sandbox.catalog.products if u != deleted)[5]
     pim.patch_product(edited, {"enabled": False})
@@ -196,7 +197,7 @@ def test_sync_during_reconcile_waits_and_never_marks_live_rows(
     assert sync_result["r"].returncode == 0, sync_result["r"].stderr[-2000:]
     assert "waiting for it to finish" in sync_result["r"].stderr
 
-    assert sandbox.stats.max_concurrent <= 4
+    assert sandbox.stats.max_in_flight <= 4
     assert warehouse.keys("products", "uuid", "_sdc_deleted_at is not null") == {deleted}
     assert warehouse.keys("products", "uuid", "_sdc_deleted_at is null") == set(sandbox.catalog.products)
     rows = warehouse.query("select enabled from {schema}.products where uuid = %s", edited)
