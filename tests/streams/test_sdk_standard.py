@@ -28,7 +28,8 @@ _Standard = get_tap_test_class(
 
 class TestTapAkeneoStandard(_Standard):  # type: ignore[valid-type,misc]
     @pytest.fixture(scope="class", autouse=True)
-    def _sandbox(self) -> t.Iterator[None]:
+    @classmethod
+    def _sandbox(cls) -> t.Iterator[None]:
         from tap_akeneo.sandbox import SandboxServer
 
         server = SandboxServer(products=150, product_models=30, seed=3, port=0)
