@@ -16,12 +16,15 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import threading
+import time
 import typing as t
 
 import requests
 from singer_sdk.authenticators import OAuthAuthenticator
+from singer_sdk.exceptions import RetriableAPIError
 
 from tap_akeneo.errors import AkeneoAuthError
+from tap_akeneo.retries import is_retriable_status, retry_wait
 from tap_akeneo.timestamps import parse_http_date, utc_now
 
 TOKEN_PATH = "/api/oauth/v1/token"
@@ -44,6 +47,9 @@ class AkeneoAuthenticator(OAuthAuthenticator):
         timeout: float = 60,
         user_agent: str | None = None,
         verify: bool = True,
+        max_retries: int = 8,
+        backoff_base: float = 1,
+        backoff_max: float = 60,
     ) -> None:
         super().__init__(
             auth_endpoint=base_url + TOKEN_PATH,
@@ -54,6 +60,8 @@ class AkeneoAuthenticator(OAuthAuthenticator):
         self._username = username
         self._password = password
         self._timeout = timeout
+        self._max_retries = max_retries
+        self._backoff = (backoff_base, backoff_max)
         self._lock = threading.RLock()
         self._fixed_token = access_token
         self._session.verify = verify
@@ -127,30 +135,56 @@ class AkeneoAuthenticator(OAuthAuthenticator):
         raw = f"{self.client_id or ''}:{self.client_secret or ''}".encode()
         return "Basic " + base64.b64encode(raw).decode("ascii")
 
+    def _post(self, body: dict[str, t.Any]) -> requests.Response:
+        """POST to the token endpoint, retrying transient failures like any API call."""
+        attempt = 0
+        while True:
+            attempt += 1
+            failure: BaseException
+            try:
+                response = self._session.post(
+                    self.auth_endpoint,
+                    json=body,
+                    headers={"Authorization": self._basic_header(), "Accept": "application/json"},
+                    timeout=self._timeout,
+                    allow_redirects=False,
+                )
+            except requests.exceptions.SSLError as exc:
+                raise AkeneoAuthError(
+                    f"TLS handshake with {self.auth_endpoint} failed: {_short_reason(exc)}; check "
+                    "that base_url uses the scheme the PIM serves (http or https) and that its "
+                    "certificate is valid"
+                ) from None
+            except requests.exceptions.RequestException as exc:
+                if attempt > self._max_retries:
+                    raise AkeneoAuthError(
+                        f"cannot reach the Akeneo token endpoint {self.auth_endpoint} after "
+                        f"{attempt} attempts: {_short_reason(exc)}; check base_url"
+                    ) from None
+                failure = exc
+            else:
+                if not is_retriable_status(response.status_code):
+                    return response
+                if attempt > self._max_retries:
+                    return response
+                failure = RetriableAPIError(str(response.status_code), response)
+            wait = retry_wait(failure, attempt, base=self._backoff[0], cap=self._backoff[1])
+            self.logger.warning(
+                "Retrying the token request in %.1f s (attempt %d failed: %s)",
+                wait,
+                attempt,
+                type(failure).__name__
+                if not isinstance(failure, RetriableAPIError)
+                else f"status {failure}",
+            )
+            time.sleep(wait)
+
     def _grant(self, body: dict[str, t.Any]) -> None:
         grant = body["grant_type"]
         self.logger.info("Requesting an Akeneo access token (%s grant)", grant)
         self.grants[grant] = self.grants.get(grant, 0) + 1
         request_time = utc_now()
-        try:
-            response = self._session.post(
-                self.auth_endpoint,
-                json=body,
-                headers={"Authorization": self._basic_header(), "Accept": "application/json"},
-                timeout=self._timeout,
-                allow_redirects=False,
-            )
-        except requests.exceptions.SSLError as exc:
-            raise AkeneoAuthError(
-                f"TLS handshake with {self.auth_endpoint} failed ({type(exc).__name__}): "
-                "check that base_url uses the scheme the PIM serves (http or https) "
-                "and that its certificate is valid"
-            ) from None
-        except requests.exceptions.RequestException as exc:
-            raise AkeneoAuthError(
-                f"cannot reach the Akeneo token endpoint {self.auth_endpoint}: "
-                f"{_short_reason(exc)}; check base_url"
-            ) from None
+        response = self._post(body)
 
         if self.server_date is None and "Date" in response.headers:
             self.server_date = parse_http_date(response.headers["Date"])

