@@ -270,7 +270,10 @@ class App:
         self._register_structure_routes()
 
     def _register_structure_routes(self) -> None:
-        """Catalog structure and Enterprise routes (phase 2)."""
+        """Catalog structure and Enterprise routes."""
+        from .structure_api import StructureRoutes
+
+        StructureRoutes(self).register()
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         allowed: list[str] = []

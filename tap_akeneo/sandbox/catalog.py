@@ -950,7 +950,7 @@ class Catalog:
 
     def decode_model_cursor(self, token: str) -> int | None:
         try:
-            masked = base64.urlsafe_b64decode(token.encode())
+            masked = base64.b64decode(token.encode(), altchars=b"-_", validate=True)
         except (ValueError, TypeError):
             return None
         if not masked or len(masked) > 8:
@@ -1335,6 +1335,33 @@ class Catalog:
                 if uid in self._products:
                     self.delete_product(uid)
             self._remove_model(rec)
+
+    # ------------------------------------------------------------------ structure writes
+    def touch_structure(self, kind: str, code: str) -> None:
+        """Bump the ``updated`` of a family, attribute, attribute group or category to now.
+
+        ``kind`` is "family", "attribute", "attribute_group" or "category".
+        """
+        with self.lock:
+            if (kind, code) not in self.structure_updated:
+                raise NotFound(f"{kind} {code}")
+            self.structure_updated[(kind, code)] = self.now_s()
+
+    def touch_record(self, entity: str, code: str) -> None:
+        """Bump the ``updated`` of a reference-entity record to now."""
+        self._touch(self.records.get(entity, []), f"record {entity}/{code}", code)
+
+    def touch_asset(self, family: str, code: str) -> None:
+        """Bump the ``updated`` of an asset to now."""
+        self._touch(self.assets.get(family, []), f"asset {family}/{code}", code)
+
+    def _touch(self, items: list[dict[str, Any]], what: str, code: str) -> None:
+        with self.lock:
+            for item in items:
+                if item["code"] == code:
+                    item["_updated"] = max(self.now_s(), item["_created"])
+                    return
+            raise NotFound(what)
 
     # ------------------------------------------------------------------ misc
     def random_product_uuids(self, rng: random.Random, k: int) -> list[str]:

@@ -245,7 +245,7 @@ class SandboxServer:
             raise RuntimeError("SandboxServer was stopped; create a new one")
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.5},
                 daemon=True, name="sandbox-server",
             )
             self._thread.start()
@@ -257,7 +257,13 @@ class SandboxServer:
             return
         self._closed = True
         if self._thread is not None:
-            self._httpd.shutdown()
+            stopper = threading.Thread(target=self._httpd.shutdown, daemon=True)
+            stopper.start()
+            # wake the accept loop's select() so shutdown does not wait for the poll interval
+            while stopper.is_alive():
+                with contextlib.suppress(OSError):
+                    socket.create_connection((self.host, self.port), timeout=0.5).close()
+                stopper.join(0.02)
             self._thread.join()
         self._httpd.server_close()
         self._httpd.close_connections()

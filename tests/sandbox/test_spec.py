@@ -41,6 +41,25 @@ SPEC_EXCEPTIONS: dict[str, str] = {
     "attribute_as_image": "typed string, but null for a family without image attribute",
     "data": "typed object, but a value's data is a string, number, boolean or array depending "
             "on the attribute type (see the spec's own product examples)",
+    "image": "typed string, but null for a reference entity without image (spec default None)",
+}
+# attribute properties that do not apply to an attribute's type are null, as in the spec's own
+# attribute examples, although the schema types them string/integer/boolean
+for _name in ("max_characters", "validation_rule", "validation_regexp", "number_min",
+              "number_max", "metric_family", "default_metric_unit", "date_min", "date_max",
+              "max_file_size", "reference_data_name", "default_value", "decimal_places_strategy",
+              "decimal_places"):
+    SPEC_EXCEPTIONS[_name] = ("typed non-null, but null when it does not apply to the "
+                              "attribute's type (as in the spec's own attribute examples)")
+# whole-response schema mistakes, fixed before validating
+SCHEMA_FIXES: dict[str, str] = {
+    "/api/rest/v1/measurement-families": "the schema describes one family (type object) but "
+    "the response is a plain JSON array of families: each element is validated",
+    "/api/rest/v1/asset-families/{asset_family_code}/assets": "the schema (and example) name the "
+    "list '_embedded._items', Akeneo sends '_embedded.items' like every other list",
+    "/api/rest/v1/asset-families/{asset_family_code}/attributes": "the schema requires "
+    "'media_type' on every attribute, but its own x-warning says 'only required for media_link "
+    "and media_file attribute types' and its example omits it for text attributes",
 }
 # item keys that need not appear in both the sandbox item and the spec example
 OPTIONAL_ITEM_KEYS: dict[str, str] = {
@@ -120,7 +139,32 @@ def response_schema(spec: dict[str, Any], method: str, path: str,
         return None
     resp = resolve(resp, spec)
     schema = resp.get("schema")
-    return to_json_schema(schema) if schema is not None else None
+    if schema is None:
+        return None
+    schema = to_json_schema(schema)
+    if status == 200 and path == "/api/rest/v1/measurement-families" and \
+            schema.get("type") == "object":
+        schema = {"type": "array", "items": schema}
+    if status == 200 and path == "/api/rest/v1/asset-families/{asset_family_code}/assets":
+        schema = _rename_items(schema)
+    if status == 200 and path == "/api/rest/v1/asset-families/{asset_family_code}/attributes":
+        items = schema.get("items", {})
+        if "media_type" in items.get("required", []):
+            items["required"] = [r for r in items["required"] if r != "media_type"]
+    return schema
+
+
+def _rename_items(node: Any) -> Any:
+    """``_embedded._items`` -> ``_embedded.items`` (see SCHEMA_FIXES)."""
+    if isinstance(node, list):
+        return [_rename_items(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _rename_items(v) for k, v in node.items()}
+    emb = out.get("properties", {}).get("_embedded")
+    if isinstance(emb, dict) and "_items" in emb.get("properties", {}):
+        emb["properties"]["items"] = emb["properties"].pop("_items")
+    return out
 
 
 def validate(spec: dict[str, Any], method: str, path: str, status: int,
@@ -224,6 +268,70 @@ CASES: list[Case] = [
 ]
 
 
+def _structure_cases() -> list[Case]:
+    cases: list[Case] = []
+
+    def add(name: str, spec_path: str, api_path: str, status: int = 200,
+            params: dict[str, Any] | None = None) -> None:
+        cases.append((name, "GET", f"{V1}{spec_path}", status,
+                      lambda c, sb, p=api_path, q=params: c.get(p, q)))
+
+    for plural, code in (("families", "clothing"), ("attributes", "weight"),
+                         ("attribute-groups", "marketing"), ("association-types", "X_SELL"),
+                         ("categories", "shoes"), ("channels", "ecommerce"),
+                         ("locales", "en_US"), ("currencies", "EUR")):
+        add(plural, f"/{plural}", f"/{plural}", params={"limit": 100, "with_count": "true"})
+        add(f"{plural} page 2", f"/{plural}", f"/{plural}", params={"limit": 2, "page": 2})
+        add(f"{plural}/code", f"/{plural}/{{code}}", f"/{plural}/{code}")
+        add(f"{plural}/code 404", f"/{plural}/{{code}}", f"/{plural}/nope", 404)
+    add("categories with_position", "/categories", "/categories",
+        params={"with_position": "true", "limit": 100})
+    add("variants", "/families/{family_code}/variants", "/families/shoes/variants")
+    add("variant", "/families/{family_code}/variants/{code}",
+        "/families/shoes/variants/shoes_color_size")
+    add("variant 404", "/families/{family_code}/variants/{code}", "/families/shoes/variants/x",
+        404)
+    add("options", "/attributes/{attribute_code}/options", "/attributes/size/options",
+        params={"limit": 100})
+    add("option", "/attributes/{attribute_code}/options/{code}", "/attributes/size/options/xl")
+    add("option 404", "/attributes/{attribute_code}/options/{code}",
+        "/attributes/size/options/nope", 404)
+    add("measurement-families", "/measurement-families", "/measurement-families")
+    add("media-files", "/media-files", "/media-files", params={"limit": 5})
+    cases.append(("media-file", "GET", f"{V1}/media-files/{{code}}", 200,
+                  lambda c, sb: c.get(f"/media-files/{sb.catalog.media_files()[0]['code']}")))
+    add("media-file 404", "/media-files/{code}", "/media-files/a/b/nope.jpg", 404)
+    add("reference-entities", "/reference-entities", "/reference-entities")
+    add("reference-entity", "/reference-entities/{code}", "/reference-entities/brands")
+    add("reference-entity 404", "/reference-entities/{code}", "/reference-entities/nope", 404)
+    add("reference-entity attributes", "/reference-entities/{reference_entity_code}/attributes",
+        "/reference-entities/designers/attributes")
+    add("records", "/reference-entities/{reference_entity_code}/records",
+        "/reference-entities/brands/records", params={"limit": 5})
+    cases.append(("record", "GET", f"{V1}/reference-entities/{{reference_entity_code}}"
+                  "/records/{code}", 200,
+                  lambda c, sb: c.get("/reference-entities/brands/records/"
+                                      + sb.catalog.records["brands"][0]["code"])))
+    add("record 404", "/reference-entities/{reference_entity_code}/records/{code}",
+        "/reference-entities/brands/records/nope", 404)
+    add("asset-families", "/asset-families", "/asset-families")
+    add("asset-family", "/asset-families/{code}", "/asset-families/packshots")
+    add("asset-family 404", "/asset-families/{code}", "/asset-families/nope", 404)
+    add("asset attributes", "/asset-families/{asset_family_code}/attributes",
+        "/asset-families/packshots/attributes")
+    add("assets", "/asset-families/{asset_family_code}/assets",
+        "/asset-families/packshots/assets", params={"limit": 5})
+    cases.append(("asset", "GET", f"{V1}/asset-families/{{asset_family_code}}/assets/{{code}}",
+                  200, lambda c, sb: c.get("/asset-families/packshots/assets/"
+                                           + sb.catalog.assets["packshots"][0]["code"])))
+    add("asset 404", "/asset-families/{asset_family_code}/assets/{code}",
+        "/asset-families/packshots/assets/nope", 404)
+    return cases
+
+
+CASES += _structure_cases()
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
 def test_response_matches_spec(spec: dict[str, Any], sb: SandboxServer, c: Client,
                                case: Case) -> None:
@@ -290,3 +398,33 @@ def test_relaxations_are_needed(spec: dict[str, Any], sb: SandboxServer, c: Clie
     item = c.get_json(f"/products-uuid/{_variant_uuid(sb)}")
     errors = list(jsonschema.Draft4Validator(strip(strict)).iter_errors(item))
     assert errors, "the spec now accepts null locale/scope and non-object data"
+
+
+@pytest.mark.parametrize(("version", "example_version"), [("5.0", "5.0"), ("saas", "SaaS")])
+def test_identifier_product_items_have_the_keys_of_the_versioned_example(
+        spec: dict[str, Any], version: str, example_version: str) -> None:
+    response = resolve(spec["paths"][f"{V1}/products"]["get"]["responses"]["200"], spec)
+    per_version = response.get("x-examples-per-version") or []
+    examples = [e["x-example"] for e in per_version if e.get("x-version") == example_version]
+    if not examples:
+        pytest.skip(f"this spec copy has no {example_version} example for /products")
+    with SandboxServer(products=30, product_models=6, seed=2, akeneo_version=version) as sb:
+        c = Client(sb)
+        optional = set(OPTIONAL_ITEM_KEYS)
+        ours = _list_item_keys(c, "/products") - optional
+        for item in examples[0]["_embedded"]["items"]:
+            assert ours == set(item) - optional, sorted(ours ^ (set(item) - optional))
+        validate(spec, "GET", f"{V1}/products", 200, c.get("/products", {"limit": 30}))
+
+
+def test_schema_fixes_are_still_needed(spec: dict[str, Any]) -> None:
+    """Guard: drop an entry of SCHEMA_FIXES once the spec gets it right."""
+    mf = resolve(spec["paths"][f"{V1}/measurement-families"]["get"]["responses"]["200"],
+                 spec)["schema"]
+    assert mf.get("type") == "object"
+    assets = json.dumps(resolve(spec["paths"][
+        f"{V1}/asset-families/{{asset_family_code}}/assets"]["get"]["responses"]["200"], spec))
+    assert '"_items"' in assets
+    attrs = resolve(spec["paths"][f"{V1}/asset-families/{{asset_family_code}}/attributes"][
+        "get"]["responses"]["200"], spec)["schema"]
+    assert "media_type" in attrs["items"].get("required", [])
