@@ -188,6 +188,9 @@ def product_predicate(search: dict[str, list[dict[str, Any]]], catalog: Catalog,
     checks: list[Pred] = []
     now_s = catalog.now_s()
     tz = catalog.tz
+    # Bounds of `updated` while every filter is an `updated` range (None once one is not):
+    # the catalog then answers from an index of integers instead of testing each item.
+    bounds: list[int] | None = [-(2**62), 2**62]
 
     def pdate(prop: str, value: Any) -> int:
         return parse_product_date(prop, value, tz)
@@ -196,9 +199,12 @@ def product_predicate(search: dict[str, list[dict[str, Any]]], catalog: Catalog,
         for f in filters:
             op = f["operator"]
             value = f.get("value")
+            if prop != "updated":
+                bounds = None
             if prop == "updated":
                 checks.append(_on_ts(date_check(prop, f, pdate, now_s),
                                      catalog.effective_updated))
+                bounds = _narrow(bounds, op, value, pdate, now_s)  # after validation
             elif prop == "created":
                 checks.append(_on_ts(date_check(prop, f, pdate, now_s), _created))
             elif prop == "uuid" and kind == "product":
@@ -232,9 +238,44 @@ def product_predicate(search: dict[str, list[dict[str, Any]]], catalog: Catalog,
                 raise unsupported(prop, op)
     if not checks:
         return None
-    if len(checks) == 1:
-        return checks[0]
-    return lambda r: all(c(r) for c in checks)
+    pred = checks[0] if len(checks) == 1 else (lambda r: all(c(r) for c in checks))
+    if bounds is not None:
+        pred = _RangePredicate(pred, (bounds[0], bounds[1]))
+    return pred
+
+
+class _RangePredicate:
+    """A predicate that is only an inclusive range of effective `updated` seconds."""
+
+    def __init__(self, pred: Pred, bounds: tuple[int, int]) -> None:
+        self._pred = pred
+        self.updated_bounds = bounds
+
+    def __call__(self, rec: Any) -> bool:
+        return self._pred(rec)
+
+
+def _narrow(bounds: list[int] | None, op: str, value: Any, parse: Callable[[str, Any], int],
+            now_s: int) -> list[int] | None:
+    """Intersect ``bounds`` with one (already validated) `updated` filter, if it is a range."""
+    if bounds is None:
+        return None
+    lo, hi = bounds
+    if op == ">":
+        lo = max(lo, parse("updated", value) + 1)
+    elif op == "<":
+        hi = min(hi, parse("updated", value) - 1)
+    elif op == "=":
+        ts = parse("updated", value)
+        lo, hi = max(lo, ts), min(hi, ts)
+    elif op == "BETWEEN":
+        lo = max(lo, parse("updated", value[0]))
+        hi = min(hi, parse("updated", value[1]))
+    elif op == "SINCE LAST N DAYS":
+        lo = max(lo, now_s - value * 86400)
+    else:
+        return None
+    return [lo, hi]
 
 
 def _created(rec: Any) -> int:
