@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
@@ -512,11 +513,13 @@ class App:
 
     @staticmethod
     def with_links(href: str, body: bytes, extra_links: dict[str, Any] | None = None) -> bytes:
-        links: dict[str, Any] = {"self": {"href": href}}
         if extra_links:
-            links.update(extra_links)
-        return b'{"_links":' + dumps(links) + b"," + body[1:] if body != b"{}" else \
-            b'{"_links":' + dumps(links) + b"}"
+            links: dict[str, Any] = {"self": {"href": href}, **extra_links}
+            encoded = dumps(links)
+        else:  # the common case, without json.dumps (it showed in a benchmark profile)
+            encoded = b'{"self":{"href":' + encode_basestring_ascii(href).encode() + b"}}"
+        return b'{"_links":' + encoded + b"," + body[1:] if body != b"{}" else \
+            b'{"_links":' + encoded + b"}"
 
     # ------------------------------------------------------------------ token & misc routes
     def h_token(self, req: Request, _: dict[str, str]) -> Response:
