@@ -22,6 +22,9 @@ CONFIG = {
     "password": "pw",
     "backoff_base_seconds": 0,
     "backoff_max_seconds": 0,
+    # These canned exchanges are the sequential read's; the concurrent one is tested
+    # against the sandbox (tests/perf).
+    "max_concurrency": 1,
 }
 
 
