@@ -1,0 +1,1 @@
+"""Performance harness of tap-akeneo (see README, "Performance"): ``python -m benchmarks.run``."""
