@@ -39,8 +39,11 @@ def messages(stdout: str) -> list[dict[str, t.Any]]:
     return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
 
 
-def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> str:
-    """Non-zero exit, no traceback, exactly one ERROR line naming the problem, no STATE."""
+def assert_one_line_error(
+    result: subprocess.CompletedProcess[str], *needles: str, failed_stream: str | None = None
+) -> str:
+    """Non-zero exit, no traceback, exactly one ERROR line naming the problem, and no STATE
+    (or, with ``failed_stream``, no bookmark for the stream that failed)."""
     assert result.returncode != 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     errors = [line for line in result.stderr.splitlines() if "| ERROR" in line or "ERROR " in line]
@@ -48,7 +51,11 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *needles: st
     line = errors[0]
     for needle in needles:
         assert needle.lower() in line.lower(), line
-    assert not [m for m in messages(result.stdout) if m["type"] == "STATE"], "state was written"
+    states = [m for m in messages(result.stdout) if m["type"] == "STATE"]
+    if failed_stream is None:
+        assert not states, "state was written"
+    else:
+        assert not [m for m in states if failed_stream in m["value"].get("bookmarks", {})], states
     return line
 
 
