@@ -121,3 +121,11 @@ def test_no_secret_in_any_output_at_debug(sandbox_factory: t.Any, tmp_path: Path
 
     basic = base64.b64encode(f"{sandbox.credentials['client_id']}:Cl13nt-S3cret-zz9".encode()).decode()
     assert basic not in output
+
+
+def test_timeouts_are_retried_then_bounded(sandbox_factory: t.Any, tmp_path: Path) -> None:
+    sandbox = sandbox_factory(products=20, product_models=5, seed=37, latency=2.5)
+    result = run_tap(tap_config(sandbox, request_timeout=1, max_retries=1), tmp_path)
+    line = assert_one_line_error(result, "giving up", "2 attempts", "timeout")
+    assert "/api/rest/v1/" in line
+    assert result.stderr.count("Retrying /api/rest/v1/") == 1
