@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _enc  # type: ignore[attr-defined]
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
@@ -512,11 +513,14 @@ class App:
 
     @staticmethod
     def with_links(href: str, body: bytes, extra_links: dict[str, Any] | None = None) -> bytes:
-        links: dict[str, Any] = {"self": {"href": href}}
+        """Prefix an item's JSON with ``_links`` (self, plus any extra links)."""
         if extra_links:
-            links.update(extra_links)
-        return b'{"_links":' + dumps(links) + b"," + body[1:] if body != b"{}" else \
-            b'{"_links":' + dumps(links) + b"}"
+            links = dumps({"self": {"href": href}, **extra_links})
+        else:
+            links = b'{"self":{"href":' + _enc(href).encode() + b"}}"
+        if body == b"{}":
+            return b'{"_links":' + links + b"}"
+        return b'{"_links":' + links + b"," + body[1:]
 
     # ------------------------------------------------------------------ token & misc routes
     def h_token(self, req: Request, _: dict[str, str]) -> Response:
