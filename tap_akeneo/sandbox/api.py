@@ -7,6 +7,8 @@ bytes on the socket (or drops/truncates the connection when a fault says so).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -15,9 +17,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from json.encoder import encode_basestring_ascii as _enc  # type: ignore[attr-defined]
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 from . import structure as st
 from .catalog import Catalog, CatalogError, Clock, ModelRec, NotFound, ProductRec, dumps
@@ -399,8 +402,6 @@ class App:
         if d.kind == "429":
             headers: list[tuple[str, str]] = []
             if d.retry_after == "date":
-                from email.utils import formatdate
-
                 headers.append(("Retry-After", formatdate(self.clock.time() + 1, usegmt=True)))
             elif d.retry_after is not None:
                 headers.append(("Retry-After", str(d.retry_after)))
@@ -531,15 +532,11 @@ class App:
         if ctype == "application/json":
             body = self._json_body(req)
         elif ctype == "application/x-www-form-urlencoded":
-            from urllib.parse import parse_qsl
-
             body = dict(parse_qsl(req.body.decode("utf-8", "replace"), keep_blank_values=True))
         elif ctype == "":
             try:
                 body = json.loads(req.body or b"{}")
             except ValueError:
-                from urllib.parse import parse_qsl
-
                 body = dict(parse_qsl(req.body.decode("utf-8", "replace")))
         else:
             raise ApiError(
@@ -587,9 +584,6 @@ class App:
         })
 
     def _client_ok(self, req: Request) -> bool:
-        import base64
-        import binascii
-
         header = req.header("Authorization") or ""
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "basic":
