@@ -11,7 +11,7 @@ from tap_akeneo.client import AkeneoStream
 from tap_akeneo.concurrency import PartitionedRead
 from tap_akeneo.partitions import tail_start
 from tap_akeneo.schemas.products import PRODUCT, PRODUCT_MODEL
-from tap_akeneo.timestamps import filter_value
+from tap_akeneo.timestamps import filter_value, to_utc_iso
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -98,6 +98,16 @@ class CatalogItemStream(AkeneoStream):
 
     def get_replication_key_signpost(self, context: Context | None = None) -> dt.datetime | None:
         return self._tap.run_started_at
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
+        # The SDK's progress marker starts empty, so a run that only sees items with an
+        # older `updated` (variants of a changed model) would move the bookmark back.
+        # Seed it with where this run started: the bookmark never goes backwards.
+        start = self.get_starting_replication_key_value(context)
+        if start and self.replication_key:
+            seed = to_utc_iso(str(start), self.server_tz)
+            self._increment_stream_state({self.replication_key: seed}, context=context)
+        yield from super().get_records(context)
 
 
 class ProductsStream(CatalogItemStream):
