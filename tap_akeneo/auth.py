@@ -73,6 +73,9 @@ class AkeneoAuthenticator(OAuthAuthenticator):
             self._session.headers["User-Agent"] = user_agent
         #: The server's clock (HTTP Date) at the first token response, if it sent one.
         self.server_date: dt.datetime | None = None
+        #: Access tokens the API accepted at least once (a later 401 with one of them means
+        #: it expired since, not that it never worked).
+        self.accepted: set[str] = set()
         #: Token requests made, by grant type (for the run summary).
         self.grants: dict[str, int] = {"password": 0, "refresh_token": 0}
         if access_token:

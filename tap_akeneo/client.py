@@ -222,18 +222,23 @@ class AkeneoStream(RESTStream[t.Any]):
     def validate_response(self, response: requests.Response) -> None:
         self._tap.stats.request(self.name)
         status = response.status_code
+        request = response.request
+        token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
         if status == 401:
-            request = response.request
-            if getattr(request, "_akeneo_replayed", False):
+            # A request is replayed once with a renewed token; again only when its new token
+            # had been accepted before and expired meanwhile (concurrent requests share one).
+            first = getattr(request, "_akeneo_replayed", None)
+            if first is not None and (token == first or token not in self.authenticator.accepted):
                 raise AkeneoAPIError(
                     f"Akeneo answered 401 on {self._endpoint(response)} again after the access "
                     "token was renewed: the API user lacks access or the token is revoked",
                     status,
                 )
-            request._akeneo_replayed = True  # type: ignore[union-attr,attr-defined]
-            token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
+            request._akeneo_replayed = token  # type: ignore[union-attr,attr-defined]
             self.authenticator.invalidate(token or None)
             raise TokenRejected(f"401 on {self._endpoint(response)}", response)
+        if status < 300 and token:
+            self.authenticator.accepted.add(token)
         if status in self.extra_retry_statuses or status >= 500:
             raise RetriableAPIError(self.response_error_message(response), response)
         if status == 404:

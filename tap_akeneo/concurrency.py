@@ -17,7 +17,7 @@ worker's call):
 Workers put whole pages of parsed records on a bounded queue; the main thread takes them
 and emits them, so memory stays flat (a few pages) and the SDK's writer and state are only
 touched by the main thread. The first error stops every worker and is raised in the main
-thread; nothing after it is emitted, so a failed read never completes.
+thread once the pages read before it are emitted, so a failed read never completes.
 """
 
 from __future__ import annotations
@@ -126,11 +126,12 @@ class PartitionedRead:
         try:
             while True:
                 kind, value = self._out.get()
-                if self._error is not None:  # nothing is emitted after a failure
-                    raise self._error
                 if kind == "page":
                     yield from value
-                elif kind == "done":
+                elif kind == "error":
+                    assert self._error is not None
+                    raise self._error
+                else:
                     break
         finally:
             self._halt()

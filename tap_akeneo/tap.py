@@ -334,7 +334,12 @@ class TapAkeneo(Tap):
             logger=self.logger,
         )
         with lock:
-            super().sync_all()
+            try:
+                super().sync_all()
+            finally:  # records already emitted reach the target even when the run fails
+                flush = getattr(self.message_writer, "flush", None)
+                if flush is not None:
+                    flush()
         self.stats.log_summary(self.logger)
 
     @classmethod
