@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import shutil
@@ -127,9 +126,7 @@ def run_pipeline(
         "activate_version": True,
         "add_record_metadata": True,
     }
-    tap_cmd, tap_report = measured(
-        [*tap_command(), "--config", str(write_json(config, workdir))], workdir
-    )
+    tap_cmd, tap_report = measured([*tap_command(), "--config", str(write_json(config, workdir))], workdir)
     target_cmd, target_report = measured(
         [warehouse.target, "--config", str(write_json(target_config, workdir, "target"))], workdir
     )
@@ -178,10 +175,18 @@ def main(argv: list[str] | None = None) -> dict[str, t.Any]:
     parser.add_argument("--products", type=int)
     parser.add_argument("--product-models", type=int)
     parser.add_argument("--latency", type=float, help="seconds added to every API call")
-    parser.add_argument("--e2e", action=argparse.BooleanOptionalAction, default=None,
-                        help="the end-to-end run into PostgreSQL (default: on, off with --quick)")
-    parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
-                        help="the sequential SDK-defaults run")
+    parser.add_argument(
+        "--e2e",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the end-to-end run into PostgreSQL (default: on, off with --quick)",
+    )
+    parser.add_argument(
+        "--baseline",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the sequential SDK-defaults run",
+    )
     parser.add_argument("--rss-factor", type=int, help="catalog multiple for the RSS run (0: skip)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory for the JSON results")
     args = parser.parse_args(argv)
@@ -202,8 +207,10 @@ def main(argv: list[str] | None = None) -> dict[str, t.Any]:
     runs: dict[str, Run] = {}
     started = time.perf_counter()
 
-    say(f"sandbox: {size['products']:,} products, {size['product_models']:,} product models, "
-        f"{size['latency'] * 1000:g} ms per API call")
+    say(
+        f"sandbox: {size['products']:,} products, {size['product_models']:,} product models, "
+        f"{size['latency'] * 1000:g} ms per API call"
+    )
     sandbox = Sandbox(int(size["products"]), int(size["product_models"]), float(size["latency"]))
     sizes = sandbox.item_sizes()
     report["catalog"] = {
@@ -215,16 +222,25 @@ def main(argv: list[str] | None = None) -> dict[str, t.Any]:
         "prerender_seconds": sandbox.prerender_seconds,
         **sizes,
     }
-    say(f"items of the default profile: a product {sizes['product_bytes'] / 1024:.1f} KB of JSON, a product "
+    say(
+        f"items of the default profile: a product {sizes['product_bytes'] / 1024:.1f} KB of JSON, a product "
         f"model {sizes['product_model_bytes'] / 1024:.1f} KB; {sandbox.pages():,} pages of 100, floor "
-        f"{sandbox.floor():.1f} s (pages / 4 x latency); catalog serialized in {sandbox.prerender_seconds:.1f} s")
+        f"{sandbox.floor():.1f} s (pages / 4 x latency); catalog serialized in "
+        f"{sandbox.prerender_seconds:.1f} s"
+    )
     config = sandbox.tap_config()
     warehouse: Warehouse | None = None
     state: dict[str, t.Any] | None = None
     try:
         say("full export, tap -> /dev/null")
-        runs["full"], tail = run_tap("full export, tap -> /dev/null", sandbox, config, workdir=workdir,
-                                     log=workdir / "full.log", capture=not e2e)
+        runs["full"], tail = run_tap(
+            "full export, tap -> /dev/null",
+            sandbox,
+            config,
+            workdir=workdir,
+            log=workdir / "full.log",
+            capture=not e2e,
+        )
         if tail is not None:
             state = tail.state()
             runs["full"].extra["records"] = tail.records
@@ -232,8 +248,12 @@ def main(argv: list[str] | None = None) -> dict[str, t.Any]:
         if args.baseline:
             say("full export with the SDK's defaults, sequential (baseline)")
             runs["baseline"], _ = run_tap(
-                "full export, SDK defaults, sequential", sandbox, {**config, "max_concurrency": 1},
-                variant=BASELINE, workdir=workdir, log=workdir / "baseline.log",
+                "full export, SDK defaults, sequential",
+                sandbox,
+                {**config, "max_concurrency": 1},
+                variant=BASELINE,
+                workdir=workdir,
+                log=workdir / "baseline.log",
             )
 
         if e2e:
@@ -257,8 +277,13 @@ def main(argv: list[str] | None = None) -> dict[str, t.Any]:
             catalog.update_product(uuid, {"enabled": True})
         catalog.prerender()
         runs["incremental"], tail = run_tap(
-            f"incremental, {changed} products changed", sandbox, config, state=state,
-            workdir=workdir, log=workdir / "incremental.log", capture=True,
+            f"incremental, {changed} products changed",
+            sandbox,
+            config,
+            state=state,
+            workdir=workdir,
+            log=workdir / "incremental.log",
+            capture=True,
         )
         assert tail is not None
         runs["incremental"].extra["records"] = tail.records
@@ -267,12 +292,15 @@ def main(argv: list[str] | None = None) -> dict[str, t.Any]:
 
         factor = int(size["rss_factor"])
         if factor > 1:
-            big = size["products"] * factor
+            big = int(size["products"]) * factor
             sandbox.stop()
             say(f"sandbox: {big:,} products for the peak-RSS check")
             sandbox = Sandbox(big, int(size["product_models"]), float(size["latency"]))
             runs["large"], _ = run_tap(
-                f"full export, {big:,} products", sandbox, sandbox.tap_config(), workdir=workdir,
+                f"full export, {big:,} products",
+                sandbox,
+                sandbox.tap_config(),
+                workdir=workdir,
                 log=workdir / "large.log",
             )
             runs["large"].extra["floor"] = sandbox.floor()
@@ -304,27 +332,50 @@ def summarize(report: dict[str, t.Any], runs: dict[str, Run]) -> tuple[str, list
     catalog = report["catalog"]
     floor = float(catalog["floor_seconds"])
     base = runs.get("baseline")
-    rows = [["floor: pages / 4 x latency", f"{floor:.1f}", "1.00", f"{floor / base.wall:.2f}" if base else "",
-             "", "", str(catalog["pages"]), ""]]
+    rows = [
+        [
+            "floor: pages / 4 x latency",
+            f"{floor:.1f}",
+            "1.00",
+            f"{floor / base.wall:.2f}" if base else "",
+            "",
+            "",
+            str(catalog["pages"]),
+            "",
+        ]
+    ]
     for run in runs.values():
         own_floor = float(run.extra.get("floor", floor))
-        rows.append([
-            run.name,
-            f"{run.wall:.1f}",
-            f"{run.wall / own_floor:.2f}" if own_floor and run.name.startswith("full") else "",
-            f"{run.wall / base.wall:.2f}" if base and run.name.startswith("full") else "",
-            f"{run.cpu:.1f}",
-            f"{run.rss_mb:.0f}",
-            str(run.requests),
-            f"{run.sandbox_cpu:.1f}",
-        ])
-    header = ["run", "wall s", "x floor", "x baseline", "tap CPU s", "peak RSS MB", "requests", "sandbox CPU s"]
+        rows.append(
+            [
+                run.name,
+                f"{run.wall:.1f}",
+                f"{run.wall / own_floor:.2f}" if own_floor and run.name.startswith("full") else "",
+                f"{run.wall / base.wall:.2f}" if base and run.name.startswith("full") else "",
+                f"{run.cpu:.1f}",
+                f"{run.rss_mb:.0f}",
+                str(run.requests),
+                f"{run.sandbox_cpu:.1f}",
+            ]
+        )
+    header = [
+        "run",
+        "wall s",
+        "x floor",
+        "x baseline",
+        "tap CPU s",
+        "peak RSS MB",
+        "requests",
+        "sandbox CPU s",
+    ]
     table = fmt_table(rows, header)
+    box = report["machine"]
     notes = [
         f"{catalog['products']:,} products (~{catalog['product_bytes'] / 1024:.1f} KB of JSON each) and "
         f"{catalog['product_models']:,} product models (~{catalog['product_model_bytes'] / 1024:.1f} KB), "
-        f"{report['settings']['latency'] * 1000:g} ms per API call; machine: {report['machine']['cpus']} CPUs, "
-        f"{report['machine']['memory_gib']} GiB, load average at start {report['machine']['load_average_at_start'][0]:.2f}",
+        f"{report['settings']['latency'] * 1000:g} ms per API call; machine: {box['cpus']} CPUs "
+        f"({box['cpu_model']}), {box['memory_gib']} GiB, load average at start "
+        f"{box['load_average_at_start'][0]:.2f}",
     ]
     if "e2e" in runs:
         e = runs["e2e"]
@@ -338,31 +389,65 @@ def summarize(report: dict[str, t.Any], runs: dict[str, Run]) -> tuple[str, list
     per = catalog["products"] / 100_000
     if "full" in runs:
         full = runs["full"]
-        checks.append({"target": "full export within 1.25 x the floor", "met": full.wall <= 1.25 * floor,
-                       "measured": f"{full.wall / floor:.2f} x ({full.wall:.1f} s vs {floor:.1f} s)"})
-        checks.append({"target": "tap CPU at most 5 s per 100,000 products", "met": full.cpu / per <= 5.0,
-                       "measured": f"{full.cpu / per:.1f} s per 100,000 products ({full.cpu:.1f} s for the "
-                                   f"whole export, product models included)"})
-        checks.append({"target": "never more than 4 requests in flight", "met": full.max_in_flight <= 4,
-                       "measured": f"at most {full.max_in_flight}"})
+        checks.append(
+            {
+                "target": "full export within 1.25 x the floor",
+                "met": full.wall <= 1.25 * floor,
+                "measured": f"{full.wall / floor:.2f} x ({full.wall:.1f} s vs {floor:.1f} s)",
+            }
+        )
+        checks.append(
+            {
+                "target": "tap CPU at most 5 s per 100,000 products",
+                "met": full.cpu / per <= 5.0,
+                "measured": f"{full.cpu / per:.1f} s per 100,000 products ({full.cpu:.1f} s for the "
+                f"whole export, product models included)",
+            }
+        )
+        checks.append(
+            {
+                "target": "never more than 4 requests in flight",
+                "met": full.max_in_flight <= 4,
+                "measured": f"at most {full.max_in_flight}",
+            }
+        )
     if "large" in runs and "full" in runs:
         ratio = runs["large"].rss_mb / runs["full"].rss_mb
-        checks.append({"target": "peak RSS flat in catalog size (within 10%)", "met": abs(ratio - 1) <= 0.10,
-                       "measured": f"{runs['large'].rss_mb:.0f} MB vs {runs['full'].rss_mb:.0f} MB ({ratio:.2f} x)"})
+        checks.append(
+            {
+                "target": "peak RSS flat in catalog size (within 10%)",
+                "met": abs(ratio - 1) <= 0.10,
+                "measured": f"{runs['large'].rss_mb:.0f} MB vs {runs['full'].rss_mb:.0f} MB ({ratio:.2f} x)",
+            }
+        )
     if "incremental" in runs:
         inc = runs["incremental"]
-        checks.append({"target": "incremental: at most 10 API requests", "met": inc.requests <= 10,
-                       "measured": f"{inc.requests} requests (token included), {inc.extra.get('records')} records"})
+        checks.append(
+            {
+                "target": "incremental: at most 10 API requests",
+                "met": inc.requests <= 10,
+                "measured": f"{inc.requests} requests (token included), {inc.extra.get('records')} records",
+            }
+        )
         limit = 3.0 * report["settings"]["latency"] / 0.1
-        checks.append({"target": f"incremental: at most {limit:g} s of wall time", "met": inc.wall <= limit,
-                       "measured": f"{inc.wall:.2f} s"})
+        checks.append(
+            {
+                "target": f"incremental: at most {limit:g} s of wall time",
+                "met": inc.wall <= limit,
+                "measured": f"{inc.wall:.2f} s",
+            }
+        )
     if "e2e" in runs and "full" in runs:
         ratio = runs["e2e"].wall / runs["full"].wall
-        checks.append({"target": "end to end into PostgreSQL at most 2 x the tap-only time", "met": ratio <= 2.0,
-                       "measured": f"{ratio:.2f} x ({runs['e2e'].wall:.1f} s)"})
+        checks.append(
+            {
+                "target": "end to end into PostgreSQL at most 2 x the tap-only time",
+                "met": ratio <= 2.0,
+                "measured": f"{ratio:.2f} x ({runs['e2e'].wall:.1f} s)",
+            }
+        )
     return table, checks
 
 
 if __name__ == "__main__":
     main()
-    _ = math  # noqa: B018

@@ -207,14 +207,15 @@ class AkeneoStream(RESTStream[t.Any]):
         """Whether ``raw_keys`` may stay raw JSON up to the writer.
 
         Only when nothing between here and the writer looks inside them (see
-        ``plain_records``), the writer is msgspec's (it copies raw JSON verbatim) and no
-        BATCH files are written (their encoder would not).
+        ``plain_records``; no selected child stream), the writer is msgspec's (it copies
+        raw JSON verbatim) and no BATCH files are written (their encoder would not).
         """
         return (
             bool(self.raw_keys)
             and self.plain_records
             and isinstance(self._tap.message_writer, MsgSpecWriter)
             and not self.config.get("batch_config")
+            and not any(child.selected for child in self.child_streams)  # they read records
         )
 
     # -- errors, retries, token renewal -----------------------------------------------------
@@ -309,7 +310,7 @@ class AkeneoStream(RESTStream[t.Any]):
             jitter=None,  # applied in the wait generator, never to Retry-After
             logger=None,
             giveup=_is_unrecoverable_connection_error,
-        )(func)
+        )(_replaying_expired_tokens(func))
 
         def call(*args: t.Any, **kwargs: t.Any) -> t.Any:
             try:
@@ -435,6 +436,31 @@ class AkeneoStream(RESTStream[t.Any]):
             for record in super().request_records(context):
                 stats.record(self.name)
                 yield record
+
+
+#: Immediate replays of a request whose shared token expired meanwhile (one per request
+#: that may be in flight with it), before a 401 counts as a failed attempt.
+TOKEN_REPLAYS = 4
+
+
+def _replaying_expired_tokens(func: t.Callable) -> t.Callable:
+    """Replay at once, without spending an attempt, after a 401 that renewed the token.
+
+    With concurrent requests one token serves several of them: when it expires, each gets
+    its 401, and their replays together may use up the next token too. A 401 that is not
+    worth replaying raises AkeneoAPIError instead (see ``validate_response``).
+    """
+
+    @functools.wraps(func)
+    def call(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        for _ in range(TOKEN_REPLAYS):
+            try:
+                return func(*args, **kwargs)
+            except TokenRejected:
+                continue
+        return func(*args, **kwargs)
+
+    return call
 
 
 @functools.lru_cache(maxsize=64)

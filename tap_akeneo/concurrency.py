@@ -263,7 +263,9 @@ class PartitionedRead:
         return {"search": json.dumps(search, separators=(",", ":"))} if search else {}
 
     def _page_probe(self, window: Window | None, limit: int) -> requests.Response:
-        params = {"pagination_type": "page", "with_count": "true", "limit": limit}
+        # The read's own parameters (scope, locales, ...), in page mode, with a count.
+        params = {k: v for k, v in self.base_params.items() if k not in ("pagination_type", "limit")}
+        params.update({"pagination_type": "page", "with_count": "true", "limit": limit})
         params.update(self._search_param(window))
         with self._cond:
             self.summary.probes += 1

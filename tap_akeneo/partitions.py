@@ -64,8 +64,8 @@ class Window:
         """Two windows covering exactly this one, cut near its middle.
 
         None when it cannot be cut: less than two seconds wide, or the tail. A window open
-        below is cut as if it began at ``floor_guess``; its lower half is then guessed to
-        reach four times as far back, so a few cuts reach items of any age.
+        below is cut as if it began at ``floor_guess``; each cut of its lower half then
+        reaches four times as far back as the one before, so a few cuts reach items of any age.
         """
         if self.hi is None or self.tail:
             return None
@@ -74,13 +74,13 @@ class Window:
             lo = self.floor_guess if self.floor_guess is not None else self.hi - DEFAULT_SPAN
             if lo > self.hi - 3:
                 lo = self.hi - DEFAULT_SPAN
-        middle = (lo + self.hi) // 2
+        middle = (lo + self.hi + 1) // 2
         while not safe_cut(middle, server_tz) and middle > lo + 2:
             middle -= DST_MARGIN
         # Items lo+1 .. hi-1 become lo+1 .. middle-1 and middle .. hi-1.
         if not (lo + 2 <= middle <= self.hi - 1):
             return None
-        guess = None if self.lo is not None else middle - 4 * (self.hi - middle)
+        guess = None if self.lo is not None else middle - 8 * (self.hi - middle)
         return Window(self.lo, middle, floor_guess=guess), Window(middle - 1, self.hi)
 
 
