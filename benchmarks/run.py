@@ -115,17 +115,20 @@ def target_postgres(info: t.Any, workdir: Path) -> str:
     return str(exe)
 
 
+def loader_config() -> dict[str, t.Any]:
+    """target-postgres's settings in this project's meltano.yml (what `meltano run` uses)."""
+    import yaml
+
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
+    loader = next(p for p in project["plugins"]["loaders"] if p["name"] == "target-postgres")
+    return dict(loader.get("config") or {})
+
+
 def run_pipeline(
     name: str, sandbox: Sandbox, config: dict[str, t.Any], warehouse: Warehouse, schema: str, workdir: Path
 ) -> tuple[Run, dict[str, t.Any] | None]:
     """tap | target-postgres, as Meltano pipes them; returns the run and the target's last STATE."""
-    target_config = {
-        **warehouse.info.target_config(),
-        "default_target_schema": schema,
-        "hard_delete": False,
-        "activate_version": True,
-        "add_record_metadata": True,
-    }
+    target_config = {**loader_config(), **warehouse.info.target_config(), "default_target_schema": schema}
     tap_cmd, tap_report = measured([*tap_command(), "--config", str(write_json(config, workdir))], workdir)
     target_cmd, target_report = measured(
         [warehouse.target, "--config", str(write_json(target_config, workdir, "target"))], workdir

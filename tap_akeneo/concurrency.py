@@ -31,6 +31,7 @@ import json
 import math
 import queue
 import threading
+import time
 import typing as t
 
 from tap_akeneo.partitions import Window, epoch_seconds, plan, shares
@@ -46,6 +47,8 @@ CHAIN_PAGES_PER_WORKER = 3
 SPLIT_FACTOR = 2.0
 #: Pages waiting for the main thread, per worker.
 QUEUE_PAGES_PER_WORKER = 2
+#: How long a stopped read waits for its workers' last requests.
+JOIN_SECONDS = 30.0
 
 
 @dataclasses.dataclass
@@ -95,7 +98,7 @@ class PartitionedRead:
         self.tail_second = tail
         self.page_size = stream.page_size
         self.summary = ReadSummary()
-        self._send = stream.request_decorator(stream._request)
+        self._send = stream.request_decorator(self._request)
         self._url = stream.get_url(None)
         self._out: queue.Queue[tuple[str, t.Any]] = queue.Queue(QUEUE_PAGES_PER_WORKER * self.workers)
         self._cond = threading.Condition()
@@ -134,9 +137,13 @@ class PartitionedRead:
                 else:
                     break
         finally:
+            # Stopped early (an error, or a record limit as in --test): requests still in
+            # flight finish before the next stream starts its own, within the limit of 4.
+            # (After a worker's error the run ends: nothing to wait for.)
             self._halt()
-        for thread in self._threads:
-            thread.join()
+            deadline = time.monotonic() + (0.0 if self._error is not None else JOIN_SECONDS)
+            for thread in self._threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     def _halt(self) -> None:
         with self._cond:
@@ -216,6 +223,11 @@ class PartitionedRead:
     def _check(self) -> None:
         if self._stopped:
             raise _Stop
+
+    def _request(self, prepared: requests.PreparedRequest, context: t.Any) -> requests.Response:
+        """The stream's request, not retried once the read stopped."""
+        self._check()
+        return self.stream._request(prepared, context)
 
     # -- tasks -----------------------------------------------------------------------------
 

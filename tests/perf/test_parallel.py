@@ -200,3 +200,21 @@ def test_small_results_cost_one_request(sandbox_factory: t.Any, tmp_path: Path) 
     assert len(out.records("products")) == 60
     assert sandbox.stats.count("GET", "/api/rest/v1/products-uuid") == 1
     assert sandbox.stats.count("GET", "/api/rest/v1/product-models") == 1
+
+
+def test_a_read_stopped_early_finishes_its_requests_first(sandbox_factory: t.Any, tmp_path: Path) -> None:
+    # --test reads one record per stream: each stream's read stops at once, and its
+    # requests in flight end before the next stream's start (never more than 4 at once).
+    sandbox = sandbox_factory(products=3000, product_models=600, seed=70, latency=0.05)
+    (tmp_path / "config.json").write_text(json.dumps(tap_config(sandbox, page_size=20, **PARALLEL)))
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "tap_akeneo.tap", "--config", str(tmp_path / "config.json"), "--test"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert time.monotonic() - started < 60
+    assert sandbox.stats.max_in_flight <= 4 and sandbox.stats.concurrency_rejections == 0
