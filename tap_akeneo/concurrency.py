@@ -34,6 +34,7 @@ import threading
 import time
 import typing as t
 
+from tap_akeneo import memory
 from tap_akeneo.partitions import Window, epoch_seconds, plan, shares
 
 if t.TYPE_CHECKING:
@@ -126,11 +127,15 @@ class PartitionedRead:
             )
             self._threads.append(thread)
             thread.start()
+        pages = 0
         try:
             while True:
                 kind, value = self._out.get()
                 if kind == "page":
                     yield from value
+                    pages += 1
+                    if pages % memory.EVERY_PAGES == 0:
+                        memory.release()  # flat memory over long reads
                 elif kind == "error":
                     assert self._error is not None
                     raise self._error

@@ -115,3 +115,10 @@ def test_the_writer_buffers_records_and_writes_everything_in_order(monkeypatch: 
         for line in out.getvalue().splitlines()
     ]
     assert kinds == [("SCHEMA", None), ("RECORD", "1"), ("RECORD", "2"), ("RECORD", "3"), ("STATE", None)]
+
+
+def test_memory_release_is_harmless() -> None:
+    from tap_akeneo import memory
+
+    memory.release()
+    memory.release()
