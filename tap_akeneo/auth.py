@@ -20,6 +20,7 @@ import time
 import typing as t
 
 import requests
+import requests.adapters
 from singer_sdk.authenticators import OAuthAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 
@@ -64,6 +65,9 @@ class AkeneoAuthenticator(OAuthAuthenticator):
         self._backoff = (backoff_base, backoff_max)
         self._lock = threading.RLock()
         self._fixed_token = access_token
+        # The SDK mounts urllib3 retries (10 tries, with backoff) for https token requests;
+        # ours are bounded by the tap's own retry settings instead (see _post).
+        self._session.mount("https://", requests.adapters.HTTPAdapter(max_retries=0))
         self._session.verify = verify
         if user_agent:
             self._session.headers["User-Agent"] = user_agent

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import decimal
 import json
+import logging
+import sys
 import typing as t
 from functools import cached_property
 from urllib.parse import urljoin, urlparse
@@ -30,7 +32,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.pagination import BaseHATEOASPaginator
 from singer_sdk.streams import RESTStream
 
-from tap_akeneo.errors import AkeneoAPIError, EndpointNotFoundError
+from tap_akeneo.errors import AkeneoAPIError, AkeneoError, EndpointNotFoundError
 from tap_akeneo.retries import TokenRejected, retry_wait
 from tap_akeneo.timestamps import to_utc_iso, zone
 
@@ -301,6 +303,15 @@ class AkeneoStream(RESTStream[t.Any]):
             details.get("tries", 0),
             what[:300],
         )
+
+    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
+        # The SDK logs "An unhandled error occurred while syncing" before re-raising; for
+        # our own errors the CLI prints one line that already says it all.
+        if message.startswith("An unhandled error occurred") and isinstance(
+            sys.exc_info()[1], AkeneoError
+        ):
+            return
+        super().log(message, *args, level=level, **kwargs)
 
     # -- records -------------------------------------------------------------------------
 

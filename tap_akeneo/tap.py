@@ -387,6 +387,14 @@ class TapAkeneo(Tap):
         self.stats.log_summary(self.logger)
 
     @classmethod
+    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:  # type: ignore[override]
+        try:
+            super().invoke(*args, **kwargs)
+        except ConfigValidationError as exc:
+            details = "; ".join(str(e) for e in exc.errors) or str(exc)
+            raise AkeneoConfigError(f"invalid settings: {details}") from None
+
+    @classmethod
     def get_singer_command(cls) -> click.Command:
         command = super().get_singer_command()
         original_main = command.main

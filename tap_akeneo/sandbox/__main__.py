@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", default=DEFAULT_CREDENTIALS["password"])
     p.add_argument("--max-concurrency", type=int, default=4,
                    help="concurrent requests allowed per access token before 429")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not keep serialized items in memory (less RAM, more CPU)")
     faults = p.add_argument_group("faults")
     faults.add_argument("--rate-429", type=float, default=0.0)
     faults.add_argument("--retry-after", type=_retry_after, default=None,
@@ -92,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         username=args.username,
         password=args.password,
         max_concurrency=args.max_concurrency,
+        cache=not args.no_cache,
         **fault_kwargs,
     )
     stop = threading.Event()

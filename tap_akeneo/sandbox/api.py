@@ -7,6 +7,8 @@ bytes on the socket (or drops/truncates the connection when a fault says so).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -15,8 +17,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import formatdate
+from json.encoder import encode_basestring_ascii as _enc  # type: ignore[attr-defined]
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 from . import structure as st
 from .catalog import Catalog, CatalogError, Clock, ModelRec, NotFound, ProductRec, dumps
@@ -398,8 +402,6 @@ class App:
         if d.kind == "429":
             headers: list[tuple[str, str]] = []
             if d.retry_after == "date":
-                from email.utils import formatdate
-
                 headers.append(("Retry-After", formatdate(self.clock.time() + 1, usegmt=True)))
             elif d.retry_after is not None:
                 headers.append(("Retry-After", str(d.retry_after)))
@@ -512,11 +514,14 @@ class App:
 
     @staticmethod
     def with_links(href: str, body: bytes, extra_links: dict[str, Any] | None = None) -> bytes:
-        links: dict[str, Any] = {"self": {"href": href}}
+        """Prefix an item's JSON with ``_links`` (self, plus any extra links)."""
         if extra_links:
-            links.update(extra_links)
-        return b'{"_links":' + dumps(links) + b"," + body[1:] if body != b"{}" else \
-            b'{"_links":' + dumps(links) + b"}"
+            links = dumps({"self": {"href": href}, **extra_links})
+        else:
+            links = b'{"self":{"href":' + _enc(href).encode() + b"}}"
+        if body == b"{}":
+            return b'{"_links":' + links + b"}"
+        return b'{"_links":' + links + b"," + body[1:]
 
     # ------------------------------------------------------------------ token & misc routes
     def h_token(self, req: Request, _: dict[str, str]) -> Response:
@@ -527,15 +532,11 @@ class App:
         if ctype == "application/json":
             body = self._json_body(req)
         elif ctype == "application/x-www-form-urlencoded":
-            from urllib.parse import parse_qsl
-
             body = dict(parse_qsl(req.body.decode("utf-8", "replace"), keep_blank_values=True))
         elif ctype == "":
             try:
                 body = json.loads(req.body or b"{}")
             except ValueError:
-                from urllib.parse import parse_qsl
-
                 body = dict(parse_qsl(req.body.decode("utf-8", "replace")))
         else:
             raise ApiError(
@@ -583,9 +584,6 @@ class App:
         })
 
     def _client_ok(self, req: Request) -> bool:
-        import base64
-        import binascii
-
         header = req.header("Authorization") or ""
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "basic":

@@ -289,10 +289,12 @@ class Catalog:
         now: float | None = None,
         records_per_entity: int = 30,
         assets_per_family: int = 30,
+        cache: bool = True,
     ) -> None:
         if products < 0 or product_models < 0:
             raise ValueError("products and product_models must be >= 0")
         self.lock = threading.RLock()
+        self.cache_enabled = cache
         self.seed = seed
         self.clock = clock or Clock()
         self.tz = ZoneInfo(server_timezone)
@@ -829,9 +831,39 @@ class Catalog:
     def _assemble(head: dict[str, Any], values: bytes, tail: dict[str, Any]) -> bytes:
         return dumps(head)[:-1] + b',"values":' + values + b"," + dumps(tail)[1:]
 
+    def _fast_uuid_bytes(self, rec: ProductRec, parts: dict[str, Any],
+                         chain: list[ModelRec]) -> bytes:
+        """products-uuid JSON built by string formatting (same content as the generic path)."""
+        products = self._products
+        cats = self.effective_categories(rec) if chain else rec.categories
+        assoc = []
+        for t, g in parts["associations"].items():
+            prods = ",".join(_enc(u) for u in g.get("products", []) if u in products)
+            models = ",".join(_enc(m) for m in g.get("product_models", []))
+            groups = ",".join(_enc(x) for x in g.get("groups", []))
+            assoc.append(f'{_enc(t)}:{{"products":[{prods}],"product_models":[{models}],'
+                         f'"groups":[{groups}]}}')
+        qassoc = parts["quantified_associations"]
+        head = (
+            f'{{"uuid":"{rec.uuid}","enabled":{"true" if rec.enabled else "false"},'
+            f'"family":{_enc(rec.family) if rec.family is not None else "null"},'
+            f'"categories":[{",".join(_enc(c) for c in cats)}],'
+            f'"groups":[{",".join(_enc(g) for g in parts["groups"])}],'
+            f'"parent":{_enc(rec.parent) if rec.parent is not None else "null"},"values":'
+        )
+        tail = (
+            f',"created":"{self.fmt(rec.created)}","updated":"{self.fmt(rec.updated)}",'
+            f'"associations":{{{",".join(assoc)}}},'
+            f'"quantified_associations":{dumps(qassoc).decode() if qassoc else "{}"}'
+            + (',"metadata":{"workflow_status":"working_copy"}}' if self.is_ee else "}")
+        )
+        return head.encode() + self._merged_values_bytes(chain, parts) + tail.encode()
+
     def _build_product_bytes(self, rec: ProductRec, shape: str) -> bytes:
         parts = self._parts(rec)
         chain = self._ancestors(rec.parent)
+        if shape == "uuid" and rec.data is None:
+            return self._fast_uuid_bytes(rec, parts, chain)
         values = self._merged_values_bytes(chain, parts)
         assoc = parts["associations"]
         qassoc = parts["quantified_associations"]
@@ -900,6 +932,8 @@ class Catalog:
 
     def product_bytes(self, rec: ProductRec, shape: str = "uuid") -> bytes:
         """Cached serialized product (without _links); ``shape`` "uuid" or "ident"."""
+        if not self.cache_enabled:
+            return self._build_product_bytes(rec, shape)
         if shape == "uuid":
             if rec.cache is None:
                 rec.cache = self._build_product_bytes(rec, "uuid")
@@ -909,6 +943,8 @@ class Catalog:
         return rec.cache_ident
 
     def model_bytes(self, rec: ModelRec) -> bytes:
+        if not self.cache_enabled:
+            return self._build_model_bytes(rec)
         if rec.cache is None:
             rec.cache = self._build_model_bytes(rec)
         return rec.cache

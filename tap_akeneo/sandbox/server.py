@@ -184,6 +184,7 @@ class SandboxServer:
         max_concurrency: int = 4,
         records_per_entity: int = 30,
         assets_per_family: int = 30,
+        cache: bool = True,
         **fault_settings: Any,
     ) -> None:
         version = str(akeneo_version).lower()
@@ -217,6 +218,7 @@ class SandboxServer:
                 base_url=self.base_url,
                 records_per_entity=records_per_entity,
                 assets_per_family=assets_per_family,
+                cache=cache,
             )
         except Exception:
             self._httpd.server_close()

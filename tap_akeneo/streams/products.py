@@ -12,7 +12,7 @@ from tap_akeneo.passthrough import PRODUCT_MODEL_PARAMS, PRODUCT_PARAMS, query_p
 from tap_akeneo.records import conform_to_schema
 from tap_akeneo.schemas.products import PRODUCT, PRODUCT_MODEL
 from tap_akeneo.streams.value_rows import ValueRowsParent
-from tap_akeneo.timestamps import filter_value, parse_timestamp
+from tap_akeneo.timestamps import filter_value, parse_timestamp, to_utc_iso
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -57,6 +57,16 @@ class CatalogItemStream(AkeneoStream):
 
     def get_replication_key_signpost(self, context: Context | None = None) -> dt.datetime | None:
         return self._tap.run_started_at
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
+        # The SDK's progress marker starts empty, so a run that only sees items with an
+        # older `updated` (variants of a changed model) would move the bookmark back.
+        # Seed it with where this run started: the bookmark never goes backwards.
+        start = self.get_starting_replication_key_value(context)
+        if start and self.replication_key:
+            seed = to_utc_iso(str(start), self.server_tz)
+            self._increment_stream_state({self.replication_key: seed}, context=context)
+        yield from super().get_records(context)
 
 
 class ProductsStream(ValueRowsParent, CatalogItemStream):

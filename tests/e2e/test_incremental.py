@@ -83,9 +83,7 @@ def test_full_export_then_only_changes(sandbox_factory: t.Any, pipeline: t.Any) 
         "select uuid, enabled, values->'name' from {schema}.products where uuid = any(%s)", changed
     )
     english = {r[0]: (r[1], next(v["data"] for v in r[2] if v["locale"] == "en_US")) for r in rows}
-    assert english == {
-        uuid: (False, f"edited {n}") for n, uuid in enumerate(changed)
-    }
+    assert english == {uuid: (False, f"edited {n}") for n, uuid in enumerate(changed)}
     assert sandbox.stats.total - requests_full < requests_full
 
     # No changes: the next run extracts nothing outside the overlap window.

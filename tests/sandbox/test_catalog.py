@@ -229,3 +229,34 @@ def test_large_generation_is_fast() -> None:
     cat = Catalog(products=20_000, product_models=4_000, seed=3)
     assert len(cat.products) == 20_000
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_generated_and_edited_representations_agree() -> None:
+    """The fast path (pre-serialized fragments) and the dict path (after an edit) agree."""
+    cat = make(products=150, product_models=30)
+    uuids = list(cat.products)
+    before = {u: cat.products[u] for u in uuids}
+    models_before = {c: cat.product_models[c] for c in cat.product_models}
+    for code in cat.product_models:
+        model = cat.get_model(code)
+        assert model is not None
+        cat._materialize(model)
+        model.cache = None
+    for u in uuids:
+        rec = cat.get_product(u)
+        assert rec is not None
+        ident_before = json.loads(cat.product_bytes(rec, "ident"))
+        cat._materialize(rec)
+        rec.cache = rec.cache_ident = None
+        assert cat.products[u] == before[u]
+        assert json.loads(cat.product_bytes(rec, "ident")) == ident_before
+    assert {c: cat.product_models[c] for c in cat.product_models} == models_before
+
+
+def test_cache_can_be_disabled() -> None:
+    cached, uncached = make(), make(cache=False)
+    uid = next(iter(cached.products))
+    rec = uncached.get_product(uid)
+    assert rec is not None
+    assert uncached.product_bytes(rec) == cached.product_bytes(cached.get_product(uid))  # type: ignore[arg-type]
+    assert rec.cache is None
