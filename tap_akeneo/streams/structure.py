@@ -95,7 +95,7 @@ class AttributesStream(CatalogStream):
         for item in super().request_records(context):
             types.note(item.get("code"), item.get("type"))
             yield item
-        types.loaded = True
+        types.listing_read()
 
 
 class AttributeOptionsStream(CatalogStream):

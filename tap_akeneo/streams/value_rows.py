@@ -10,6 +10,7 @@ import threading
 import typing as t
 
 from tap_akeneo.client import AkeneoStream
+from tap_akeneo.errors import AkeneoAPIError
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -23,28 +24,43 @@ class AttributeTypes:
     """Attribute code -> type, for value rows whose entry does not say (all but SaaS).
 
     Filled by the `attributes` stream when it runs (it sorts before the products), else
-    read from `/attributes` on the first value that needs it; re-read once more at most
-    when an attribute created during the run shows up.
+    read from `/attributes` on the first value that needs it. An attribute created during
+    the run causes one more read at most; after that an unknown attribute has no type.
     """
+
+    #: Complete listings of `/attributes` per run, at most.
+    MAX_READS = 2
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._types: dict[str, str | None] = {}
-        #: A complete listing was read during this run.
-        self.loaded = False
+        #: Complete listings read during this run (by the stream or for a lookup).
+        self.reads = 0
 
     def note(self, code: t.Any, kind: t.Any) -> None:
         if isinstance(code, str):
             self._types[code] = kind if isinstance(kind, str) else None
 
+    def listing_read(self) -> None:
+        self.reads += 1
+
     def get(self, code: str, tap: t.Any) -> str | None:
         if code in self._types:
             return self._types[code]
         with self._lock:
-            if code not in self._types and not self.loaded:
-                # request_records() notes every type and sets `loaded` at the end.
-                for _ in tap.streams["attributes"].request_records(None):
-                    pass
+            if code not in self._types and self.reads < self.MAX_READS:
+                attributes = tap.streams["attributes"]
+                try:
+                    # request_records() notes every type, and the listing at its end.
+                    for _ in attributes.request_records(None):
+                        pass
+                except AkeneoAPIError as exc:
+                    # e.g. a connection without the catalog-structure permission: the
+                    # values are still worth having, without their type.
+                    self.reads = self.MAX_READS
+                    attributes.logger.warning(
+                        "Cannot read the attribute types (%s): attribute_type stays empty", exc
+                    )
             return self._types.get(code)
 
 

@@ -170,7 +170,7 @@ def example_items(response: dict[str, t.Any]) -> t.Iterator[dict[str, t.Any]]:
 @pytest.fixture(scope="module")
 def tap() -> TapAkeneo:
     tap = TapAkeneo(config={"base_url": "http://127.0.0.1:9", "access_token": "-"}, setup_mapper=False)
-    tap.attribute_types.loaded = True  # never ask the (absent) PIM for attribute types
+    tap.attribute_types.reads = tap.attribute_types.MAX_READS  # never ask the (absent) PIM
     return tap
 
 

@@ -222,3 +222,48 @@ def test_a_structure_endpoint_missing_is_an_error() -> None:
     responses.get(f"{base}/api/rest/v1/channels", status=404, json={"code": 404, "message": "x"})
     with pytest.raises(Exception, match="does not exist on this PIM"):
         run_tap({"base_url": base, "access_token": "t"}, ["channels"])
+
+
+def _product_page(base: str, values: dict[str, t.Any]) -> dict[str, t.Any]:
+    item = {"uuid": "0f0e0d0c-0000-4000-8000-000000000001", "updated": "2024-05-01T10:00:00+02:00", "values": values}
+    return {"_links": {}, "_embedded": {"items": [item]}}
+
+
+@responses.activate
+def test_value_rows_without_types_when_attributes_cannot_be_read() -> None:
+    base = "https://pim.example.com"
+    values = {"name": [{"locale": "en_US", "scope": None, "data": "Shoe"}]}
+    responses.get(f"{base}/api/rest/v1/products-uuid", json=_product_page(base, values))
+    attributes = responses.get(
+        f"{base}/api/rest/v1/attributes", status=403, json={"code": 403, "message": "Access forbidden."}
+    )
+    run = run_tap({"base_url": base, "access_token": "t"}, ["products", "product_values"])
+    assert run.records("product_values") == [
+        {
+            "product_uuid": "0f0e0d0c-0000-4000-8000-000000000001",
+            "attribute": "name",
+            "locale": "en_US",
+            "scope": "",
+            "attribute_type": None,
+            "data": "Shoe",
+            "linked_data": None,
+            "updated": "2024-05-01T08:00:00+00:00",
+        }
+    ]
+    assert any("Cannot read the attribute types" in line for line in run.logs)
+    assert attributes.call_count == 1
+
+
+@responses.activate
+def test_value_rows_take_the_type_saas_writes_in_each_value() -> None:
+    base = "https://pim.example.com"
+    values = {"weight": [{"locale": None, "scope": None, "data": {"amount": "1.5", "unit": "KILOGRAM"},
+                          "attribute_type": "pim_catalog_metric"}]}
+    responses.get(f"{base}/api/rest/v1/products-uuid", json=_product_page(base, values))
+    attributes = responses.get(f"{base}/api/rest/v1/attributes", json={"_links": {}, "_embedded": {"items": []}})
+    run = run_tap({"base_url": base, "access_token": "t"}, ["products", "product_values"])
+    (row,) = run.records("product_values")
+    assert row["attribute_type"] == "pim_catalog_metric"
+    assert row["data"] == {"amount": "1.5", "unit": "KILOGRAM"}
+    assert (row["locale"], row["scope"]) == ("", "")
+    assert attributes.call_count == 0
