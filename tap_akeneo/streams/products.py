@@ -97,13 +97,15 @@ class ProductsStream(ValueRowsParent, CatalogItemStream):
         state = self.get_context_state(context)
         read_from = state.get(versions.ENDPOINT_STATE_KEY, versions.UUID_PATH)
         if read_from != self.path and state.get("replication_key_value"):
-            self.logger.warning(
-                "The bookmark of 'products' was taken from %s, this PIM now lists %s (an "
-                "upgrade to Akeneo 7.0?): reading every product again, keyed by its uuid. "
-                "Run the reconcile job afterwards to mark the rows keyed the old way.",
-                read_from,
-                self.path,
-            )
+            if not getattr(self, "_endpoint_change_logged", False):
+                self._endpoint_change_logged = True
+                self.logger.warning(
+                    "The bookmark of 'products' was taken from %s, this PIM now lists %s (an "
+                    "upgrade to Akeneo 7.0?): reading every product again, keyed by its uuid. "
+                    "Run the reconcile job afterwards to mark the rows keyed the old way.",
+                    read_from,
+                    self.path,
+                )
             start = self.config.get("start_date")
             return parse_timestamp(str(start)) if start else None
         return super().get_starting_timestamp(context)
