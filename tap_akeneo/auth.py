@@ -229,6 +229,8 @@ def _short_reason(exc: BaseException) -> str:
 
 def _token_error_message(endpoint: str, grant: str, response: requests.Response, payload: t.Any) -> str:
     status = response.status_code
+    if status == 404:
+        return f"no Akeneo token endpoint at {endpoint} (404): check that base_url is the PIM's root URL"
     if isinstance(payload, dict) and payload.get("message"):
         reason = str(payload["message"])
         hint = ""
@@ -239,8 +241,6 @@ def _token_error_message(endpoint: str, grant: str, response: requests.Response,
             hint = " (check username and password)"
         return f"Akeneo refused the {grant} grant ({status}): {reason}{hint}"
     content_type = response.headers.get("Content-Type", "?").split(";")[0]
-    if status == 404:
-        return f"no Akeneo token endpoint at {endpoint} (404): check that base_url is the PIM's root URL"
     return (
         f"the token endpoint {endpoint} answered {status} with {content_type} instead of "
         "Akeneo's JSON: check that base_url points at an Akeneo PIM"

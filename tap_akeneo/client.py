@@ -32,6 +32,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.pagination import BaseHATEOASPaginator
 from singer_sdk.streams import RESTStream
 
+from tap_akeneo import progress
 from tap_akeneo.errors import AkeneoAPIError, AkeneoError, EndpointNotFoundError
 from tap_akeneo.retries import TokenRejected, retry_wait
 from tap_akeneo.timestamps import to_utc_iso, zone
@@ -165,8 +166,14 @@ class AkeneoStream(RESTStream[t.Any]):
 
     # -- errors, retries, token renewal -----------------------------------------------------
 
-    def validate_response(self, response: requests.Response) -> None:
+    def _request(
+        self, prepared_request: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        # Counted when sent: a dropped connection or a truncated body is an attempt too.
         self._tap.stats.request(self.name)
+        return super()._request(prepared_request, context)
+
+    def validate_response(self, response: requests.Response) -> None:
         status = response.status_code
         if status == 401:
             request = response.request
@@ -373,8 +380,10 @@ class AkeneoStream(RESTStream[t.Any]):
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
         stats = self._tap.stats
         with stats.timed(self.name):
+            tracker = progress.start(self, context)  # count probe + progress lines
             for record in super().request_records(context):
                 stats.record(self.name)
+                tracker.advance()
                 yield record
 
 

@@ -16,11 +16,14 @@ from singer_sdk import typing as th
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.singerlib import ActivateVersionMessage
+from singer_sdk.tap_base import CliTestOptionValue
 
 from tap_akeneo import __version__
 from tap_akeneo.auth import AkeneoAuthenticator
+from tap_akeneo.connection import echo_plain_error
 from tap_akeneo.errors import AkeneoConfigError, AkeneoError
 from tap_akeneo.passthrough import locales_setting
+from tap_akeneo.progress import RunProgress
 from tap_akeneo.runlock import RunLock, lock_path
 from tap_akeneo.stats import RunStats
 from tap_akeneo.streams.enterprise import ENTERPRISE_STREAMS
@@ -218,8 +221,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         "user_agent",
         th.StringType,
         "User Agent",
-        "User-Agent header sent to the PIM.",
-        default=f"tap-akeneo/{__version__}",
+        # No schema default: it would carry the version into every generated doc.
+        "User-Agent header sent to the PIM; tap-akeneo/<version> when not set.",
     ),
 ).to_dict()
 
@@ -233,6 +236,7 @@ class TapAkeneo(Tap):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         self.stats = RunStats()
+        self.progress = RunProgress()
         self._local_start = utc_now().replace(microsecond=0)
         super().__init__(*args, **kwargs)
 
@@ -382,9 +386,26 @@ class TapAkeneo(Tap):
             wait_seconds=float(self.config.get("run_lock_wait_seconds", 7200)),
             logger=self.logger,
         )
-        with lock:
-            super().sync_all()
-        self.stats.log_summary(self.logger)
+        try:
+            with lock:
+                super().sync_all()
+        finally:
+            # Also after a failure (before the one-line error, which stays the last line).
+            auth = self.__dict__.get("authenticator")
+            self.stats.log_summary(
+                self.logger,
+                token_requests=sum(auth.grants.values()) if auth is not None else 0,
+                failed=sys.exc_info()[0] is not None,
+            )
+
+    @classmethod
+    def cb_test(cls, ctx: click.Context, param: click.Option, value: str) -> None:
+        """``--test``: tap_akeneo.connection's quick check, with one clear line either way."""
+        if value != CliTestOptionValue.All.value:
+            return super().cb_test(ctx, param, value)
+        from tap_akeneo.connection import cli_test
+
+        cli_test(cls, ctx)
 
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:  # type: ignore[override]
@@ -414,6 +435,7 @@ class TapAkeneo(Tap):
 
 def _fail(logger: logging.Logger, message: str) -> t.NoReturn:
     logger.error("tap-akeneo: %s", message)
+    echo_plain_error(f"tap-akeneo: {message}")  # the plain last line `meltano config test` shows
     sys.exit(1)
 
 
