@@ -160,10 +160,11 @@ class AkeneoAuthenticator(OAuthAuthenticator):
                     "certificate is valid"
                 ) from None
             except requests.exceptions.RequestException as exc:
-                if attempt > self._max_retries:
+                # A name that does not resolve stays so: say it now, as API requests do.
+                if attempt > self._max_retries or _is_unrecoverable_connection_error(exc):
                     raise AkeneoAuthError(
                         f"cannot reach the Akeneo token endpoint {self.auth_endpoint} after "
-                        f"{attempt} attempts: {_short_reason(exc)}; check base_url"
+                        f"{attempt} attempt{'s' if attempt > 1 else ''}: {_short_reason(exc)}; check base_url"
                     ) from None
                 failure = exc
             else:
@@ -210,6 +211,12 @@ class AkeneoAuthenticator(OAuthAuthenticator):
         expires = payload.get("expires_in", self._default_expiration)
         self.expires_in = int(expires) if expires else None
         self.last_refreshed = request_time
+
+
+def _is_unrecoverable_connection_error(exc: Exception) -> bool:
+    from tap_akeneo.client import _is_unrecoverable_connection_error as unrecoverable
+
+    return unrecoverable(exc)
 
 
 def _json_or_none(response: requests.Response) -> t.Any:

@@ -260,8 +260,8 @@ def _either(groups: list[list[str]]) -> str:
 
 
 def _md(text: str) -> str:
-    """Table-cell text: pipes escaped, angle brackets kept visible."""
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    """Table-cell text: pipes escaped, ``<...>`` kept visible (not taken for an HTML tag)."""
+    return text.replace("|", "\\|").replace("<", "&lt;")
 
 
 def render_hub(about: dict[str, t.Any]) -> str:

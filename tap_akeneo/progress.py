@@ -5,9 +5,9 @@ query matches, but its page mode does, with ``with_count=true``. Before the firs
 such a stream, one probe asks for ``limit=1&pagination_type=page&with_count=true`` with the
 very same filters (the incremental ``updated`` search included) and reads ``items_count``.
 It goes through the stream's own request path, so it is authenticated, retried and counted
-in the run summary like any other request. Streams opt in with the class attribute
-``count_total``; by default only search_after streams do (where runs are long and the probe
-is one request among hundreds).
+in the run summary like any other request. Products and product models are counted (long
+runs, where the probe is one request among hundreds); other streams opt in with the class
+attribute ``count_total = True``.
 
 While a stream is read, a line is logged every :data:`LOG_EVERY_PAGES` pages or every
 :data:`LOG_EVERY_SECONDS` seconds, whichever comes first::
@@ -24,8 +24,6 @@ import threading
 import time
 import typing as t
 
-from tap_akeneo.errors import AkeneoAPIError
-
 if t.TYPE_CHECKING:
     import logging
 
@@ -41,12 +39,18 @@ LOG_EVERY_PAGES = 50
 LOG_EVERY_SECONDS = 10.0
 
 
+#: Listings that answer ``pagination_type=page&with_count=true`` (Akeneo's product-like ones;
+#: reference entity records and assets, for instance, know search_after only).
+COUNTED_PATHS = ("/api/rest/v1/products-uuid", "/api/rest/v1/products", "/api/rest/v1/product-models")
+
+
 def counts_total(stream: AkeneoStream) -> bool:
-    """Whether a total is worth one probe request for this stream."""
+    """Whether a total is worth one probe request for this stream: a long, paged, product-like
+    listing (or any stream whose class says ``count_total = True``)."""
     explicit = getattr(stream, "count_total", None)
     if explicit is not None:
         return bool(explicit)
-    return bool(getattr(stream, "paginated", False)) and stream.pagination_type == "search_after"
+    return bool(getattr(stream, "paginated", False)) and stream.path in COUNTED_PATHS
 
 
 def probe_params(stream: AkeneoStream, context: Context | None) -> dict[str, t.Any]:
@@ -63,8 +67,7 @@ def probe_total(stream: AkeneoStream, context: Context | None, *, retry: bool = 
 
     With ``retry`` the probe is sent like any page of the stream (authenticated, retried,
     counted); without, it is sent once (the connection test, which must answer quickly).
-    A 400 or 422 (a PIM that refuses the count parameters) gives None; anything else is
-    raised, as the stream's first page would meet it too.
+    Errors are raised: the stream's first page, with the same filters, would meet them too.
     """
     request = stream.build_prepared_request(
         method="GET",
@@ -73,13 +76,7 @@ def probe_total(stream: AkeneoStream, context: Context | None, *, retry: bool = 
         headers=stream.http_headers,
     )
     send = stream.request_decorator(stream._request) if retry else stream._request
-    try:
-        response = send(request, context)
-    except AkeneoAPIError as exc:
-        if exc.status in (400, 422):
-            stream.logger.warning("No total for '%s': the PIM refused the count probe (%s)", stream.name, exc)
-            return None
-        raise
+    response = send(request, context)
     from tap_akeneo.client import parsed_payload  # (client imports this module)
 
     payload = parsed_payload(response)

@@ -43,6 +43,8 @@ def _closed_port() -> int:
         ("unreachable", "tap-akeneo: cannot reach the Akeneo token endpoint http://127.0.0.1:{port}/api/oauth/v1/token"),
         ("wrong_url", "tap-akeneo: no Akeneo token endpoint at {base}/akeneo/api/oauth/v1/token (404)"),
         ("missing", "tap-akeneo: missing setting(s) password"),
+        # the default retry settings: a name that does not resolve is not retried
+        ("dns", "tap-akeneo: cannot reach the Akeneo token endpoint http://pim.invalid/api/oauth/v1/token"),
     ],
 )
 def test_meltano_config_test(
@@ -62,6 +64,7 @@ def test_meltano_config_test(
         "unreachable": {**good, "base_url": f"http://127.0.0.1:{port}"},
         "wrong_url": {**good, "base_url": f"{sandbox.base_url}/akeneo"},
         "missing": {k: v for k, v in good.items() if k != "password"},
+        "dns": {"base_url": "http://pim.invalid", **sandbox.credentials},
     }[case]
     project = _project(tmp_path, postgres, config)
     started = time.monotonic()

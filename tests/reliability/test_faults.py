@@ -58,7 +58,8 @@ def test_retries_running_out_stop_with_endpoint_and_status(sandbox_factory: t.An
 
 
 def test_retry_time_budget_bounds_a_run(sandbox_factory: t.Any, tmp_path: Path) -> None:
-    sandbox = sandbox_factory(products=50, product_models=5, seed=34, fail_after_requests=1, fail_mode="drop")
+    # Requests 1 and 2 (the product_models count probe and page) pass; products' fail.
+    sandbox = sandbox_factory(products=50, product_models=5, seed=34, fail_after_requests=2, fail_mode="drop")
     config = tap_config(
         sandbox, max_retries=1000, backoff_base_seconds=1, backoff_max_seconds=1, retry_max_elapsed_seconds=3
     )

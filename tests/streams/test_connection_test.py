@@ -138,6 +138,18 @@ def test_what_is_wrong_in_one_line(
             assert secret not in stderr
 
 
+@pytest.mark.parametrize("host", ["dns", "refused"])
+def test_default_retry_settings_still_answer_in_seconds(tmp_path: Path, host: str) -> None:
+    """With the settings' defaults (8 retries, up to 60 s apart) --test retries at most once."""
+    base = "http://pim.invalid" if host == "dns" else f"http://127.0.0.1:{closed_port()}"
+    creds = {"client_id": "c", "client_secret": "s", "username": "u", "password": "p"}
+    for config in ({"base_url": base, **creds}, {"base_url": base, "access_token": "t"}):
+        code, _, stderr, seconds = run_test(config, tmp_path)
+        assert code == 1
+        assert seconds < 10, stderr
+        assert "connection test failed: cannot reach" in last_line(stderr)
+
+
 @pytest.mark.parametrize("auth", ["password", "access_token"])
 def test_not_an_akeneo_server(html_server: str, tmp_path: Path, auth: str) -> None:
     config: dict[str, t.Any] = {"base_url": html_server}
