@@ -66,7 +66,9 @@ def test_failed_reconcile_writes_no_activate_version(sandbox_factory: t.Any, tmp
     sandbox = sandbox_factory(products=90, product_models=15, seed=52)
     config = tap_config(sandbox, page_size=20, emit_activate_version_messages=True, max_retries=1)
     catalog = _full_table_catalog(config, tmp_path, streams=("products", "product_models"))
-    sandbox.faults.fail_after_requests = 3  # product_models completes, products dies midway
+    # product_models completes (count probe, page), products dies midway (endpoint probe,
+    # count probe, first page, then failures)
+    sandbox.faults.fail_after_requests = 5
     result = run_tap(config, tmp_path, "--catalog", str(catalog))
     assert result.returncode != 0
     out = messages(result.stdout)

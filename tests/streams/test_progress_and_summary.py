@@ -14,6 +14,7 @@ from tap_akeneo.demo.pim import PimClient
 from tap_akeneo.errors import AkeneoError
 from tap_akeneo.tap import TapAkeneo
 from tests.conftest import tap_config
+from tests.streams.runner import catalog
 
 PRODUCTS_ROUTE = ("GET", "/api/rest/v1/products-uuid")
 MODELS_ROUTE = ("GET", "/api/rest/v1/product-models")
@@ -22,7 +23,9 @@ RUN_SUMMARY = re.compile(r"Run summary: (\d+) records, (\d+) requests \(\+(\d+) 
 
 
 def _sync(config: dict[str, t.Any], capfd: pytest.CaptureFixture[str], state: dict | None = None) -> TapAkeneo:
-    tap = TapAkeneo(config=config, state=state, setup_mapper=True)
+    """A run of the two product-like streams (the ones with a count probe)."""
+    selected = catalog(config, ["products", "product_models"])
+    tap = TapAkeneo(config=config, catalog=selected, state=state, setup_mapper=True)
     try:
         tap.sync_all()
     finally:
@@ -68,8 +71,10 @@ def test_probe_is_one_counted_request_with_the_same_filter(
     caplog.set_level(logging.INFO)
     tap = _sync(tap_config(sandbox, page_size=50), capfd)
 
-    # search_after pages: ceil(230/50) = 5 (the last one short, so no empty page) + 1 probe
-    assert sandbox.stats.count(*PRODUCTS_ROUTE) == math.ceil(230 / 50) + 1
+    # search_after pages: ceil(230/50) = 5 (the last one short, so no empty page), the
+    # count probe, and the endpoint probe of tap_akeneo.versions (limit=1, no count)
+    assert sandbox.stats.count(*PRODUCTS_ROUTE) == math.ceil(230 / 50) + 2
+    assert sandbox.stats.count(*MODELS_ROUTE) == 1 + 1
     assert tap.stats.streams["products"].requests == sandbox.stats.count(*PRODUCTS_ROUTE)
     assert tap.stats.streams["product_models"].requests == sandbox.stats.count(*MODELS_ROUTE)
 
@@ -85,7 +90,7 @@ def test_probe_is_one_counted_request_with_the_same_filter(
     tap = _sync(tap_config(sandbox, page_size=50, overlap_seconds=0), capfd, state=state)
     assert tap.stats.streams["products"].records == 7
     assert "Reading 'products': 7 items to read" in _messages(caplog)
-    assert sandbox.stats.count(*PRODUCTS_ROUTE) - before == 2  # the probe and one page
+    assert sandbox.stats.count(*PRODUCTS_ROUTE) - before == 3  # endpoint probe, count probe, a page
 
 
 def test_summary_matches_what_the_server_saw_under_faults(

@@ -87,7 +87,7 @@ def test_partitions_add_up_their_totals(caplog: pytest.LogCaptureFixture) -> Non
 
 def test_probe_keeps_the_filter_and_asks_for_a_count() -> None:
     tap = TapAkeneo(config={**CONFIG, "start_date": "2024-05-01T00:00:00Z"}, setup_mapper=False)
-    stream = tap.streams["products"]
+    stream = tap.streams["product_models"]  # (products would first probe for its endpoint)
     stream._write_starting_replication_value(None)
     params = probe_params(stream, None)
     assert params["limit"] == 1 and params["pagination_type"] == "page" and params["with_count"] == "true"
