@@ -42,6 +42,7 @@ from benchmarks.common import (
     ROOT,
     Run,
     Sandbox,
+    catalog_file,
     fmt_table,
     machine,
     measured,
@@ -129,7 +130,16 @@ def run_pipeline(
 ) -> tuple[Run, dict[str, t.Any] | None]:
     """tap | target-postgres, as Meltano pipes them; returns the run and the target's last STATE."""
     target_config = {**loader_config(), **warehouse.info.target_config(), "default_target_schema": schema}
-    tap_cmd, tap_report = measured([*tap_command(), "--config", str(write_json(config, workdir))], workdir)
+    tap_cmd, tap_report = measured(
+        [
+            *tap_command(),
+            "--config",
+            str(write_json(config, workdir)),
+            "--catalog",
+            str(catalog_file(workdir)),
+        ],
+        workdir,
+    )
     target_cmd, target_report = measured(
         [warehouse.target, "--config", str(write_json(target_config, workdir, "target"))], workdir
     )

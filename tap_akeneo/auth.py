@@ -163,10 +163,11 @@ class AkeneoAuthenticator(OAuthAuthenticator):
                     "certificate is valid"
                 ) from None
             except requests.exceptions.RequestException as exc:
-                if attempt > self._max_retries:
+                # A name that does not resolve stays so: say it now, as API requests do.
+                if attempt > self._max_retries or _is_unrecoverable_connection_error(exc):
                     raise AkeneoAuthError(
                         f"cannot reach the Akeneo token endpoint {self.auth_endpoint} after "
-                        f"{attempt} attempts: {_short_reason(exc)}; check base_url"
+                        f"{attempt} attempt{'s' if attempt > 1 else ''}: {_short_reason(exc)}; check base_url"
                     ) from None
                 failure = exc
             else:
@@ -215,6 +216,12 @@ class AkeneoAuthenticator(OAuthAuthenticator):
         self.last_refreshed = request_time
 
 
+def _is_unrecoverable_connection_error(exc: Exception) -> bool:
+    from tap_akeneo.client import _is_unrecoverable_connection_error as unrecoverable
+
+    return unrecoverable(exc)
+
+
 def _json_or_none(response: requests.Response) -> t.Any:
     try:
         return response.json()
@@ -232,6 +239,8 @@ def _short_reason(exc: BaseException) -> str:
 
 def _token_error_message(endpoint: str, grant: str, response: requests.Response, payload: t.Any) -> str:
     status = response.status_code
+    if status == 404:
+        return f"no Akeneo token endpoint at {endpoint} (404): check that base_url is the PIM's root URL"
     if isinstance(payload, dict) and payload.get("message"):
         reason = str(payload["message"])
         hint = ""
@@ -242,8 +251,6 @@ def _token_error_message(endpoint: str, grant: str, response: requests.Response,
             hint = " (check username and password)"
         return f"Akeneo refused the {grant} grant ({status}): {reason}{hint}"
     content_type = response.headers.get("Content-Type", "?").split(";")[0]
-    if status == 404:
-        return f"no Akeneo token endpoint at {endpoint} (404): check that base_url is the PIM's root URL"
     return (
         f"the token endpoint {endpoint} answered {status} with {content_type} instead of "
         "Akeneo's JSON: check that base_url points at an Akeneo PIM"

@@ -33,7 +33,7 @@ from singer_sdk.pagination import BaseHATEOASPaginator
 from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams import RESTStream
 
-from tap_akeneo import payloads
+from tap_akeneo import payloads, progress
 from tap_akeneo.errors import AkeneoAPIError, AkeneoError, EndpointNotFoundError
 from tap_akeneo.messages import plain_records
 from tap_akeneo.retries import TokenRejected, retry_wait
@@ -220,8 +220,14 @@ class AkeneoStream(RESTStream[t.Any]):
 
     # -- errors, retries, token renewal -----------------------------------------------------
 
-    def validate_response(self, response: requests.Response) -> None:
+    def _request(
+        self, prepared_request: requests.PreparedRequest, context: Context | None
+    ) -> requests.Response:
+        # Counted when sent: a dropped connection or a truncated body is an attempt too.
         self._tap.stats.request(self.name)
+        return super()._request(prepared_request, context)
+
+    def validate_response(self, response: requests.Response) -> None:
         status = response.status_code
         request = response.request
         token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
@@ -418,23 +424,47 @@ class AkeneoStream(RESTStream[t.Any]):
 
     @property
     def reconciling(self) -> bool:
-        """A full-table read that ends with ACTIVATE_VERSION."""
-        return bool(self.config.get("emit_activate_version_messages")) and (
-            self.replication_method == "FULL_TABLE"
-        )
+        """A full-table read that ends with ACTIVATE_VERSION.
+
+        A child stream reconciles only when its parent does: a child of an incremental
+        read (product values of the products changed since the bookmark) never saw the
+        whole table.
+        """
+        if not self.config.get("emit_activate_version_messages"):
+            return False
+        if self.replication_method != "FULL_TABLE":
+            return False
+        parent = self.parent_stream
+        return parent is None or parent.reconciling
+
+    @property
+    def parent_stream(self) -> AkeneoStream | None:
+        """The parent stream instance of a child stream (None for a top-level stream)."""
+        if self.parent_stream_type is None:
+            return None
+        for stream in self._tap.streams.values():
+            if self in stream.child_streams and isinstance(stream, AkeneoStream):
+                return stream
+        return None
+
+    #: Set when the PIM lacks this stream's endpoint (an Enterprise stream on a Community
+    #: Edition): the stream was skipped, which is not a complete read.
+    unavailable: bool = False
 
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         self._stream_version = self._tap.record_version(reconcile=self.reconciling)
         yield from self.request_records(context)
         # Resumed only after the SDK wrote the last record (and synced its children).
-        if self.reconciling and self.parent_stream_type is None:
+        if self.reconciling and self.parent_stream_type is None and not self.unavailable:
             self._tap.activate_versions(self)
 
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
         stats = self._tap.stats
         with stats.timed(self.name):
+            tracker = progress.start(self, context)  # count probe + progress lines
             for record in super().request_records(context):
                 stats.record(self.name)
+                tracker.advance()
                 yield record
 
 

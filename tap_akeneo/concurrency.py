@@ -90,6 +90,7 @@ class PartitionedRead:
         base_search: dict[str, t.Any],
         lo: int | None,
         tail: int,
+        on_count: t.Callable[[int | None], None] | None = None,
     ) -> None:
         self.stream = stream
         self.workers = max(1, workers)
@@ -97,6 +98,7 @@ class PartitionedRead:
         self.base_search = base_search
         self.lo = lo
         self.tail_second = tail
+        self.on_count = on_count
         self.page_size = stream.page_size
         self.summary = ReadSummary()
         self._send = stream.request_decorator(self._request)
@@ -303,7 +305,9 @@ class PartitionedRead:
         payload = parsed_payload(response)
         count = payload.get("items_count") if isinstance(payload, dict) else None
         records = list(stream.parse_response(response))
-        self.summary.count = count if isinstance(count, int) else None
+        self.summary.count = count if isinstance(count, int) and not isinstance(count, bool) else None
+        if self.on_count is not None:
+            self.on_count(self.summary.count)
         if isinstance(count, int) and count <= self.page_size and len(records) >= count:
             self.summary.mode = "one page"
             self._emit("page", records)

@@ -24,6 +24,7 @@ class RunStats:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.streams: dict[str, StreamStats] = {}
+        self.started = time.monotonic()
 
     def _get(self, name: str) -> StreamStats:
         stats = self.streams.get(name)
@@ -52,8 +53,12 @@ class RunStats:
             with self._lock:
                 self._get(name).seconds += time.monotonic() - start
 
-    def log_summary(self, logger: logging.Logger) -> None:
-        for name, s in self.streams.items():
+    def log_summary(self, logger: logging.Logger, *, token_requests: int = 0, failed: bool = False) -> None:
+        """One line per stream, then one for the run (with the token requests, which
+        belong to no stream, and the wall time since the tap started)."""
+        with self._lock:
+            streams = {name: dataclasses.replace(s) for name, s in self.streams.items()}
+        for name, s in streams.items():
             logger.info(
                 "Summary of '%s': %d records, %d requests, %d retries, %.1f s",
                 name,
@@ -62,3 +67,12 @@ class RunStats:
                 s.retries,
                 s.seconds,
             )
+        logger.info(
+            "Run summary: %d records, %d requests (+%d token), %d retries, %.1f s%s",
+            sum(s.records for s in streams.values()),
+            sum(s.requests for s in streams.values()),
+            token_requests,
+            sum(s.retries for s in streams.values()),
+            time.monotonic() - self.started,
+            ", FAILED" if failed else "",
+        )

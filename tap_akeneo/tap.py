@@ -15,20 +15,35 @@ from singer_sdk import Tap
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.singerlib import ActivateVersionMessage
+from singer_sdk.tap_base import CliTestOptionValue
 
 from tap_akeneo import __version__
 from tap_akeneo.auth import AkeneoAuthenticator
+from tap_akeneo.connection import echo_plain_error
 from tap_akeneo.errors import AkeneoConfigError, AkeneoError
 from tap_akeneo.messages import AkeneoMessageWriter
+from tap_akeneo.passthrough import locales_setting
+from tap_akeneo.progress import RunProgress
 from tap_akeneo.runlock import RunLock, lock_path
 from tap_akeneo.stats import RunStats
+from tap_akeneo.streams.enterprise import ENTERPRISE_STREAMS
 from tap_akeneo.streams.products import ProductModelsStream, ProductsStream
+from tap_akeneo.streams.structure import STRUCTURE_STREAMS
+from tap_akeneo.streams.value_rows import AttributeTypes
+from tap_akeneo.streams.values import VALUE_STREAMS
 from tap_akeneo.timestamps import parse_timestamp, utc_now, zone
+from tap_akeneo.versions import ProductEndpoint
 
 if t.TYPE_CHECKING:
     from tap_akeneo.client import AkeneoStream
 
-STREAM_TYPES = [ProductsStream, ProductModelsStream]
+STREAM_TYPES: list[type[AkeneoStream]] = [
+    ProductsStream,
+    ProductModelsStream,
+    *VALUE_STREAMS,
+    *STRUCTURE_STREAMS,
+    *ENTERPRISE_STREAMS,
+]
 
 
 def _setting(name: str, kind: t.Any, title: str, description: str, **kw: t.Any) -> th.Property:
@@ -81,8 +96,48 @@ CONFIG_SCHEMA = th.PropertiesList(
         "start_date",
         th.DateTimeType,
         "Start Date",
-        "Only products and product models updated after this moment (ISO 8601) are read on "
-        "the first run. Without it the first run is a full export.",
+        "Only items updated after this moment (ISO 8601) are read on the first run of the "
+        "incremental streams (products, product models, reference-entity records, assets). "
+        "Without it the first run is a full export.",
+    ),
+    _setting(
+        "scope",
+        th.StringType,
+        "Channel (scope)",
+        "Only this channel's values, sent as `scope` to products and product models (which "
+        "also keeps only products classified in the channel's category tree) and as "
+        "`channel` to reference-entity records and assets. Empty: every channel.",
+    ),
+    _setting(
+        "locales",
+        th.ArrayType(th.StringType),
+        "Locales",
+        "Only values in these locales (and non-localizable ones), sent as `locales` to "
+        "products, product models, records and assets. Empty: every locale.",
+    ),
+    _setting(
+        "with_attribute_options",
+        th.BooleanType,
+        "With Attribute Options",
+        "Ask products and product models for the labels of their select options "
+        "(`linked_data` in each value; Akeneo 5.0+).",
+        default=False,
+    ),
+    _setting(
+        "with_quality_scores",
+        th.BooleanType,
+        "With Quality Scores",
+        "Ask products and product models for their quality scores per channel and locale "
+        "(`quality_scores`; Akeneo 5.0+).",
+        default=False,
+    ),
+    _setting(
+        "with_completenesses",
+        th.BooleanType,
+        "With Completenesses",
+        "Ask products for their completeness per channel and locale (`completenesses`; "
+        "Akeneo 6.0+).",
+        default=False,
     ),
     _setting(
         "page_size",
@@ -175,8 +230,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         "user_agent",
         th.StringType,
         "User Agent",
-        "User-Agent header sent to the PIM.",
-        default=f"tap-akeneo/{__version__}",
+        # No schema default: it would carry the version into every generated doc.
+        "User-Agent header sent to the PIM; tap-akeneo/<version> when not set.",
     ),
 ).to_dict()
 
@@ -190,6 +245,7 @@ class TapAkeneo(Tap):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         self.stats = RunStats()
+        self.progress = RunProgress()
         self._local_start = utc_now().replace(microsecond=0)
         super().__init__(*args, **kwargs)
 
@@ -254,9 +310,26 @@ class TapAkeneo(Tap):
             raise AkeneoConfigError(
                 f"max_concurrency must be 1 to 4 (Akeneo's limit per connection), not {workers!r}"
             )
+        locales = self.config.get("locales")
+        if locales is not None and not isinstance(locales, (list, str)):
+            raise AkeneoConfigError(f"locales must be a list of locale codes, not {locales!r}")
+        if any(" " in code for code in locales_setting(locales)):
+            raise AkeneoConfigError(f"locales must be locale codes such as en_US, not {locales!r}")
         size = self.config.get("page_size", 100)
         if not isinstance(size, int) or not 1 <= size <= 100:
             raise AkeneoConfigError(f"page_size must be 1 to 100 (Akeneo's limit), not {size!r}")
+
+    # -- shared per run ------------------------------------------------------------------
+
+    @cached_property
+    def product_endpoint(self) -> ProductEndpoint:
+        """``/products-uuid`` or, before Akeneo 7.0, ``/products`` (probed once)."""
+        return ProductEndpoint()
+
+    @cached_property
+    def attribute_types(self) -> AttributeTypes:
+        """Attribute code -> type, for the long-format value streams."""
+        return AttributeTypes()
 
     # -- shared connection ---------------------------------------------------------------
 
@@ -333,14 +406,31 @@ class TapAkeneo(Tap):
             wait_seconds=float(self.config.get("run_lock_wait_seconds", 7200)),
             logger=self.logger,
         )
-        with lock:
-            try:
-                super().sync_all()
-            finally:  # records already emitted reach the target even when the run fails
-                flush = getattr(self.message_writer, "flush", None)
-                if flush is not None:
-                    flush()
-        self.stats.log_summary(self.logger)
+        try:
+            with lock:
+                try:
+                    super().sync_all()
+                finally:  # records already emitted reach the target even when the run fails
+                    flush = getattr(self.message_writer, "flush", None)
+                    if flush is not None:
+                        flush()
+        finally:
+            # Also after a failure (before the one-line error, which stays the last line).
+            auth = self.__dict__.get("authenticator")
+            self.stats.log_summary(
+                self.logger,
+                token_requests=sum(auth.grants.values()) if auth is not None else 0,
+                failed=sys.exc_info()[0] is not None,
+            )
+
+    @classmethod
+    def cb_test(cls, ctx: click.Context, param: click.Option, value: str) -> None:
+        """``--test``: tap_akeneo.connection's quick check, with one clear line either way."""
+        if value != CliTestOptionValue.All.value:
+            return super().cb_test(ctx, param, value)
+        from tap_akeneo.connection import cli_test
+
+        cli_test(cls, ctx)
 
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:  # type: ignore[override]
@@ -370,6 +460,7 @@ class TapAkeneo(Tap):
 
 def _fail(logger: logging.Logger, message: str) -> t.NoReturn:
     logger.error("tap-akeneo: %s", message)
+    echo_plain_error(f"tap-akeneo: {message}")  # the plain last line `meltano config test` shows
     sys.exit(1)
 
 

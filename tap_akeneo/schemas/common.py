@@ -74,3 +74,60 @@ def object_schema(properties: dict[str, Schema], required: t.Sequence[str] = ())
     if required:
         schema["required"] = list(required)
     return schema
+
+
+#: Any JSON value, for a value's `data` in the long-format value streams. SQL targets read
+#: the first branch (target-postgres takes the first non-null branch of `anyOf`): a JSON
+#: column (jsonb) that holds strings, numbers, booleans, arrays and objects alike.
+JSON_VALUE: Schema = {
+    "anyOf": [
+        {"type": "object"},
+        {"type": "array"},
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "null"},
+    ]
+}
+
+#: A map of strings by key (a channel's conversion units by attribute, ...).
+STRING_MAP: Schema = {"type": ["object", "null"], "additionalProperties": {"type": ["string", "null"]}}
+
+#: A map of string lists by key (a family's attribute requirements by channel).
+STRING_LIST_MAP: Schema = {
+    "type": ["object", "null"],
+    "additionalProperties": {"type": ["array"], "items": {"type": ["string"]}},
+}
+
+#: A list of JSON objects whose shape the tap does not fix (rules, transformations, ...).
+OBJECT_LIST: Schema = {"type": ["array", "null"], "items": OBJECT}
+
+#: One entry of a reference-entity record's or an asset's values: {locale, channel, data}.
+#: Unlike products they say `channel`, not `scope`; asset media carry `_links`.
+ENTITY_VALUE_ENTRY: Schema = {
+    "type": ["object"],
+    "properties": {
+        "locale": NULLABLE_STRING,
+        "channel": NULLABLE_STRING,
+        "data": ANY,
+        "linked_data": ANY,
+        "_links": ANY,
+    },
+    "additionalProperties": True,
+}
+
+#: Record and asset `values`: attribute code -> list of {locale, channel, data}.
+ENTITY_VALUES: Schema = {
+    "type": ["object", "null"],
+    "additionalProperties": {"type": ["array"], "items": ENTITY_VALUE_ENTRY},
+}
+
+
+def nullable(schema: Schema) -> Schema:
+    """``schema`` that also admits null (for nested objects the API may omit or null)."""
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        kind = [kind]
+    if kind is None or "null" in kind:
+        return schema
+    return {**schema, "type": [*kind, "null"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import typing as t
 from pathlib import Path
 
@@ -56,10 +57,16 @@ def pipeline(
 ) -> t.Callable[..., tuple[MeltanoProject, Warehouse]]:
     """Build a Meltano project for a sandbox, with its own state store and schema."""
 
-    def build(sandbox: t.Any, **settings: t.Any) -> tuple[MeltanoProject, Warehouse]:
+    def build(
+        sandbox: t.Any, select: list[str] | None = None, **settings: t.Any
+    ) -> tuple[MeltanoProject, Warehouse]:
+        """``select``: Meltano select patterns replacing meltano.yml's (both extractors)."""
         schema = f"e2e_{next(_schemas)}_{tmp_path.name[-12:]}".lower().replace("-", "_")
         config = tap_config(sandbox, **settings)
         project = MeltanoProject(tmp_path / "meltano", tap_config=config, postgres=postgres, schema=schema)
+        if select is not None:
+            for plugin in ("TAP_AKENEO", "TAP_AKENEO_FULL"):
+                project.env[f"{plugin}__SELECT"] = json.dumps(select)
         warehouse = Warehouse(postgres, schema)
         warehouse.drop()
         return project, warehouse

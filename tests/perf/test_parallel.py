@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.variant import BASELINE
 from tests.conftest import tap_config
-from tests.reliability.helpers import ROOT, assert_one_line_error, messages
+from tests.reliability.helpers import ROOT, assert_one_line_error, messages, product_streams_only
 
 SEQUENTIAL = {"max_concurrency": 1}
 PARALLEL = {"max_concurrency": 4}
@@ -51,6 +51,8 @@ def run(
     config_file.write_text(json.dumps(config))
     module = ["-m", "tap_akeneo.tap"] if variant is None else ["-m", "benchmarks.variant", *variant]
     command = [sys.executable, *module, "--config", str(config_file)]
+    if catalog is None:  # products and product models only: what this module is about
+        command += product_streams_only(tmp_path)
     if state is not None:
         (tmp_path / "state.json").write_text(json.dumps(state))
         command += ["--state", str(tmp_path / "state.json")]
@@ -62,7 +64,7 @@ def run(
 def full_table_catalog(config: dict[str, t.Any], tmp_path: Path) -> Path:
     from tests.streams.test_messages import _full_table_catalog
 
-    return _full_table_catalog(config, tmp_path)
+    return _full_table_catalog(config, tmp_path, streams=["products", "product_models"])
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Paris"])
@@ -183,7 +185,8 @@ def test_max_concurrency_1_is_the_sequential_read(sandbox_factory: t.Any, tmp_pa
     sandbox = sandbox_factory(products=95, product_models=5, seed=67)
     out = Output(run(tap_config(sandbox, page_size=10, **SEQUENTIAL), tmp_path))
     assert len(out.records("products")) == 95
-    assert sandbox.stats.count("GET", "/api/rest/v1/products-uuid") == 10  # pages only, no probe
+    # The endpoint probe (tap_akeneo.versions), the progress count probe, then the 10 pages.
+    assert sandbox.stats.count("GET", "/api/rest/v1/products-uuid") == 2 + 10
     assert "Read 'products'" not in out.stderr
 
 
@@ -198,8 +201,10 @@ def test_small_results_cost_one_request(sandbox_factory: t.Any, tmp_path: Path) 
     sandbox = sandbox_factory(products=60, product_models=8, seed=69)
     out = Output(run(tap_config(sandbox, **PARALLEL), tmp_path))
     assert len(out.records("products")) == 60
-    assert sandbox.stats.count("GET", "/api/rest/v1/products-uuid") == 1
+    # The endpoint probe (tap_akeneo.versions), then one page with its count: the answer.
+    assert sandbox.stats.count("GET", "/api/rest/v1/products-uuid") == 2
     assert sandbox.stats.count("GET", "/api/rest/v1/product-models") == 1
+    assert "Reading 'products': 60 items to read" in out.stderr  # the progress total
 
 
 def test_a_read_stopped_early_finishes_its_requests_first(sandbox_factory: t.Any, tmp_path: Path) -> None:

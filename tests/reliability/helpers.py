@@ -104,3 +104,14 @@ class FakePim:
 TOKEN = json.dumps(
     {"access_token": "tok", "expires_in": 3600, "token_type": "bearer", "scope": None, "refresh_token": "r"}
 ).encode()
+
+
+def product_streams_only(tmp_path: Path) -> list[str]:
+    """CLI arguments selecting only products and product models (the streams these tests
+    time their faults by), as a catalog file."""
+    from tests.streams.runner import catalog
+
+    path = tmp_path / "products-catalog.json"
+    config = {"base_url": "http://127.0.0.1:9", "access_token": "-"}
+    path.write_text(json.dumps(catalog(config, ["products", "product_models"])))
+    return ["--catalog", str(path)]

@@ -16,7 +16,7 @@ import pytest
 
 from tap_akeneo.demo.postgres import free_port
 from tests.conftest import tap_config
-from tests.reliability.helpers import TOKEN, FakePim, assert_one_line_error, run_tap
+from tests.reliability.helpers import TOKEN, FakePim, assert_one_line_error, product_streams_only, run_tap
 
 FAST = {"max_retries": 1, "backoff_base_seconds": 0, "backoff_max_seconds": 0, "request_timeout": 5}
 CREDS = {"client_id": "c", "client_secret": "s", "username": "u", "password": "p"}
@@ -89,7 +89,7 @@ def test_404_when_the_pim_lacks_an_endpoint(tmp_path: Path) -> None:
         return 404, {"Content-Type": "application/json"}, body
 
     with FakePim(handler) as pim:
-        result = run_tap({"base_url": pim.base_url, **CREDS, **FAST}, tmp_path)
+        result = run_tap({"base_url": pim.base_url, **CREDS, **FAST}, tmp_path, *product_streams_only(tmp_path))
     assert_one_line_error(result, "404", "/api/rest/v1/")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import tap_config
-from tests.reliability.helpers import assert_one_line_error, messages, run_tap
+from tests.reliability.helpers import assert_one_line_error, messages, product_streams_only, run_tap
 
 
 def _records(result: t.Any, stream: str) -> list[dict[str, t.Any]]:
@@ -50,7 +50,7 @@ def test_every_fault_kind_and_expiring_tokens(sandbox_factory: t.Any, tmp_path: 
 
 def test_retries_running_out_stop_with_endpoint_and_status(sandbox_factory: t.Any, tmp_path: Path) -> None:
     sandbox = sandbox_factory(products=50, product_models=5, seed=33, fail_after_requests=2, fail_mode="500")
-    result = run_tap(tap_config(sandbox, page_size=10, max_retries=3), tmp_path)
+    result = run_tap(tap_config(sandbox, page_size=10, max_retries=3), tmp_path, *product_streams_only(tmp_path))
     line = assert_one_line_error(
         result, "giving up", "GET /api/rest/v1/products-uuid", "4 attempts", "500", failed_stream="products"
     )
@@ -58,14 +58,15 @@ def test_retries_running_out_stop_with_endpoint_and_status(sandbox_factory: t.An
 
 
 def test_retry_time_budget_bounds_a_run(sandbox_factory: t.Any, tmp_path: Path) -> None:
-    sandbox = sandbox_factory(products=50, product_models=5, seed=34, fail_after_requests=1, fail_mode="drop")
+    # Requests 1 and 2 (the product_models count probe and page) pass; products' fail.
+    sandbox = sandbox_factory(products=50, product_models=5, seed=34, fail_after_requests=2, fail_mode="drop")
     config = tap_config(
         sandbox, max_retries=1000, backoff_base_seconds=1, backoff_max_seconds=1, retry_max_elapsed_seconds=3
     )
     import time
 
     started = time.monotonic()
-    result = run_tap(config, tmp_path)
+    result = run_tap(config, tmp_path, *product_streams_only(tmp_path))
     assert time.monotonic() - started < 30
     assert_one_line_error(result, "giving up", "/api/rest/v1/products-uuid", failed_stream="products")
 

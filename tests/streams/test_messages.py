@@ -13,7 +13,10 @@ from tests.conftest import tap_config
 from tests.reliability.helpers import ROOT, messages, run_tap
 
 
-def _full_table_catalog(config: dict[str, t.Any], tmp_path: Path) -> Path:
+def _full_table_catalog(
+    config: dict[str, t.Any], tmp_path: Path, streams: t.Sequence[str] | None = None, full_table: bool = True
+) -> Path:
+    """The discovered catalog, every stream (or those named) selected and forced to full table."""
     config_file = tmp_path / "discover.json"
     config_file.write_text(json.dumps(config))
     out = subprocess.run(
@@ -25,11 +28,13 @@ def _full_table_catalog(config: dict[str, t.Any], tmp_path: Path) -> Path:
     ).stdout
     catalog = json.loads(out)
     for entry in catalog["streams"]:
-        entry["replication_method"] = "FULL_TABLE"
+        if full_table:
+            entry["replication_method"] = "FULL_TABLE"
         for meta in entry["metadata"]:
             if meta["breadcrumb"] == []:
-                meta["metadata"]["selected"] = True
-                meta["metadata"]["forced-replication-method"] = "FULL_TABLE"
+                meta["metadata"]["selected"] = streams is None or entry["tap_stream_id"] in streams
+                if full_table:
+                    meta["metadata"]["forced-replication-method"] = "FULL_TABLE"
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(catalog))
     return path
@@ -60,8 +65,10 @@ def test_reconcile_writes_activate_version_once_after_the_last_record(
 def test_failed_reconcile_writes_no_activate_version(sandbox_factory: t.Any, tmp_path: Path) -> None:
     sandbox = sandbox_factory(products=90, product_models=15, seed=52)
     config = tap_config(sandbox, page_size=20, emit_activate_version_messages=True, max_retries=1)
-    catalog = _full_table_catalog(config, tmp_path)
-    sandbox.faults.fail_after_requests = 3  # product_models completes, products dies midway
+    catalog = _full_table_catalog(config, tmp_path, streams=("products", "product_models"))
+    # product_models completes (count probe, page), products dies midway (endpoint probe,
+    # count probe, first page, then failures)
+    sandbox.faults.fail_after_requests = 5
     result = run_tap(config, tmp_path, "--catalog", str(catalog))
     assert result.returncode != 0
     out = messages(result.stdout)
@@ -73,7 +80,10 @@ def test_incremental_records_carry_a_version_and_no_activate_version(
     sandbox_factory: t.Any, tmp_path: Path
 ) -> None:
     sandbox = sandbox_factory(products=40, product_models=8, seed=53)
-    result = run_tap(tap_config(sandbox, emit_activate_version_messages=True), tmp_path)
+    config = tap_config(sandbox, emit_activate_version_messages=True)
+    # The incremental streams (full-table structure streams do reconcile, rightly).
+    catalog = _full_table_catalog(config, tmp_path, streams=("products", "product_models"), full_table=False)
+    result = run_tap(config, tmp_path, "--catalog", str(catalog))
     out = messages(result.stdout)
     assert not [m for m in out if m["type"] == "ACTIVATE_VERSION"]
     versions = {m.get("version") for m in out if m["type"] == "RECORD"}

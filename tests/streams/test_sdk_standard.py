@@ -8,6 +8,7 @@ import pytest
 from singer_sdk.testing import SuiteConfig, get_tap_test_class
 
 from tap_akeneo.tap import TapAkeneo
+from tests.streams.runner import ALL, catalog
 
 # Filled in by the class fixture below once the sandbox is up; the SDK builds its test
 # class at import time and keeps a reference to this very dict.
@@ -23,6 +24,8 @@ _Standard = get_tap_test_class(
     tap_class=TapAkeneo,
     config=CONFIG,
     suite_config=SuiteConfig(max_records_limit=60),
+    # Every stream selected, the long-format value streams (deselected by default) too.
+    catalog=catalog(CONFIG, ALL),
 )
 
 

@@ -78,10 +78,14 @@ def test_follows_absolute_and_relative_next_links_verbatim() -> None:
     responses.get(f"{PRODUCTS_URL}?x=2&search_after=b", json=page([], None))
     records = list(products_stream().get_records(None))
     assert [r["uuid"] for r in records] == ["a", "b"]
-    sent = first.calls[0].request
+    # calls: token, the products-uuid probe (limit=1, see tap_akeneo.versions), the count
+    # probe (with_count, see tap_akeneo.progress), the pages
+    assert first.calls[0].request.url == f"{PRODUCTS_URL}?limit=1"
+    assert "with_count=true" in first.calls[1].request.url
+    sent = first.calls[2].request
     assert "pagination_type=search_after" in sent.url and "limit=100" in sent.url
-    assert responses.calls[2].request.url == f"{PRODUCTS_URL}?x=1&search_after=a"
-    assert responses.calls[3].request.url == f"{PRODUCTS_URL}?x=2&search_after=b"
+    assert responses.calls[4].request.url == f"{PRODUCTS_URL}?x=1&search_after=a"
+    assert responses.calls[5].request.url == f"{PRODUCTS_URL}?x=2&search_after=b"
 
 
 @responses.activate
