@@ -7,7 +7,8 @@ uuid, the tap writes a name-based UUID (version 5) of the identifier instead: st
 across runs, a valid UUID, and recognisable (its version digit is 5; Akeneo's are 4).
 
 The endpoint is found by one probe per run: ``GET /products-uuid?limit=1``. A 404 means a
-PIM before 7.0, and the products stream reads ``/products``.
+PIM before 7.0, and the products stream reads ``/products``. A run whose bookmark was
+taken from ``/products-uuid`` skips the probe (a PIM never loses that endpoint).
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ class ProductEndpoint:
                 return self._path
             if self._probing:
                 return UUID_PATH
+            if stream.stream_state.get(ENDPOINT_STATE_KEY) == UUID_PATH:
+                # The bookmark came from /products-uuid: the PIM has it (no Akeneo goes
+                # back to a version without it). Saves an incremental run one request.
+                self._path = UUID_PATH
+                return self._path
             self._probing = True
             try:
                 has_uuid_endpoint = probe(stream, UUID_PATH)

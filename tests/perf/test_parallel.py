@@ -223,3 +223,21 @@ def test_a_read_stopped_early_finishes_its_requests_first(sandbox_factory: t.Any
     assert result.returncode == 0, result.stderr[-2000:]
     assert time.monotonic() - started < 60
     assert sandbox.stats.max_in_flight <= 4 and sandbox.stats.concurrency_rejections == 0
+
+
+def test_incremental_after_500_changes_takes_at_most_10_requests(
+    sandbox_factory: t.Any, tmp_path: Path
+) -> None:
+    sandbox = sandbox_factory(products=3000, product_models=200, seed=71)
+    config = tap_config(sandbox, overlap_seconds=0, **PARALLEL)
+    state = Output(run(config, tmp_path)).state
+    assert state["bookmarks"]["products"]["akeneo_endpoint"] == "/api/rest/v1/products-uuid"
+    time.sleep(1.1)
+    for uuid in sorted(sandbox.catalog._uuid_index)[:500]:
+        sandbox.catalog.update_product(uuid, {"enabled": True})
+    sandbox.stats.reset()
+    out = Output(run(config, tmp_path, state=state))
+    assert len(out.records("products")) == 500
+    # token, products: count probe + 5 full pages + the empty one after them, models: count
+    # probe (no endpoint probe: the bookmark says /products-uuid)
+    assert sandbox.stats.total == 9, sandbox.stats.snapshot()["requests"]
