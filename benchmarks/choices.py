@@ -29,14 +29,13 @@ VARIANTS: list[tuple[str, dict[str, str]]] = [
     ("RECURSIVE, MsgSpecWriter", {**SDK, "writer": "msgspec"}),
     ("ROOT_ONLY, MsgSpecWriter", {**SDK, "writer": "msgspec", "conformance": "root_only"}),
     ("NONE, MsgSpecWriter", {**SDK, "writer": "msgspec", "conformance": "none"}),
-    ("NONE, AkeneoMessageWriter", {**SDK, "writer": "akeneo", "conformance": "none"}),
     (
         " + msgspec parsing",
-        {"writer": "akeneo", "conformance": "none", "parse": "msgspec", "messages": "sdk"},
+        {**SDK, "writer": "msgspec", "conformance": "none", "parse": "msgspec"},
     ),
     (
         " + plain RECORD messages",
-        {"writer": "akeneo", "conformance": "none", "parse": "msgspec", "messages": "plain"},
+        {"writer": "msgspec", "conformance": "none", "parse": "msgspec", "messages": "plain"},
     ),
     (" + raw values (the tap)", {}),
 ]

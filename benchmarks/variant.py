@@ -1,6 +1,6 @@
 """The tap with some of its performance choices undone, for measurements.
 
-``python -m benchmarks.variant [--writer sdk|msgspec|akeneo] [--conformance recursive|root_only|none]
+``python -m benchmarks.variant [--writer sdk|msgspec] [--conformance recursive|root_only|none]
 [--parse json|msgspec|lazy] [--messages sdk|plain] --config ... [tap options]``
 
 Everything not named keeps the tap's own choice. The harness's baseline, "the SDK's
@@ -47,7 +47,7 @@ def apply(writer: str | None, conformance: str | None, parse: str | None, messag
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--writer", choices=("sdk", "msgspec", "akeneo"))
+    parser.add_argument("--writer", choices=("sdk", "msgspec"))
     parser.add_argument("--conformance", choices=("recursive", "root_only", "none"))
     parser.add_argument("--parse", choices=("json", "msgspec", "lazy"))
     parser.add_argument("--messages", choices=("sdk", "plain"))

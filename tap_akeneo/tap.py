@@ -13,6 +13,7 @@ import click
 import requests
 from singer_sdk import Tap
 from singer_sdk import typing as th
+from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.singerlib import ActivateVersionMessage
 from singer_sdk.tap_base import CliTestOptionValue
@@ -21,7 +22,6 @@ from tap_akeneo import __version__
 from tap_akeneo.auth import AkeneoAuthenticator
 from tap_akeneo.connection import echo_plain_error
 from tap_akeneo.errors import AkeneoConfigError, AkeneoError
-from tap_akeneo.messages import AkeneoMessageWriter
 from tap_akeneo.passthrough import locales_setting
 from tap_akeneo.progress import RunProgress
 from tap_akeneo.runlock import RunLock, lock_path
@@ -241,7 +241,7 @@ class TapAkeneo(Tap):
 
     name = "tap-akeneo"
     config_jsonschema = CONFIG_SCHEMA
-    message_writer_class = AkeneoMessageWriter
+    message_writer_class = MsgSpecWriter
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         self.stats = RunStats()
@@ -408,12 +408,7 @@ class TapAkeneo(Tap):
         )
         try:
             with lock:
-                try:
-                    super().sync_all()
-                finally:  # records already emitted reach the target even when the run fails
-                    flush = getattr(self.message_writer, "flush", None)
-                    if flush is not None:
-                        flush()
+                super().sync_all()
         finally:
             # Also after a failure (before the one-line error, which stays the last line).
             auth = self.__dict__.get("authenticator")

@@ -11,11 +11,11 @@ import typing as t
 
 import msgspec
 import pytest
-from singer_sdk.singerlib import RecordMessage, SchemaMessage, StateMessage
+from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.singerlib import RecordMessage
 
 from tap_akeneo import payloads
 from tap_akeneo.client import MAP_KEYS
-from tap_akeneo.messages import FLUSH_BYTES, AkeneoMessageWriter
 from tap_akeneo.schemas.products import PRODUCT
 
 ITEMS = [
@@ -86,35 +86,12 @@ def test_lazy_pages_give_the_records_the_full_parse_gives() -> None:
 def test_raw_values_are_written_verbatim(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.BytesIO()
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(out, encoding="utf-8"))
-    writer = AkeneoMessageWriter()
+    writer = MsgSpecWriter()
     raw = msgspec.Raw(b'{"sku":[{"locale":null,"scope":null,"data":"caf\\u00e9 1.50"}]}')
     writer.write_message(RecordMessage(stream="products", record={"uuid": "a", "values": raw}))
-    writer.write_message(StateMessage(value={"bookmarks": {}}))
     line = out.getvalue().splitlines()[0]
     assert b'"values":{"sku":[{"locale":null,"scope":null,"data":"caf\\u00e9 1.50"}]}' in line
     assert json.loads(line)["record"]["values"]["sku"][0]["data"] == "caf\u00e9 1.50"
-
-
-def test_the_writer_buffers_records_and_writes_everything_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    out = io.BytesIO()
-    stdout = io.TextIOWrapper(out, encoding="utf-8")
-    monkeypatch.setattr(sys, "stdout", stdout)
-    writer = AkeneoMessageWriter()
-    writer.write_message(SchemaMessage(stream="products", schema={"type": "object"}, key_properties=["uuid"]))
-    written = len(out.getvalue())
-    assert written > 0  # a SCHEMA goes out at once
-    writer.write_message(RecordMessage(stream="products", record={"uuid": "1"}))
-    assert len(out.getvalue()) == written  # a RECORD waits
-    big = {"uuid": "2", "blob": "x" * FLUSH_BYTES}
-    writer.write_message(RecordMessage(stream="products", record=big))
-    assert len(out.getvalue()) > written + FLUSH_BYTES  # ... until 64 KiB are pending
-    writer.write_message(RecordMessage(stream="products", record={"uuid": "3"}))
-    writer.write_message(StateMessage(value={"bookmarks": {"products": {}}}))  # flushes first
-    kinds = [
-        (json.loads(line)["type"], json.loads(line).get("record", {}).get("uuid"))
-        for line in out.getvalue().splitlines()
-    ]
-    assert kinds == [("SCHEMA", None), ("RECORD", "1"), ("RECORD", "2"), ("RECORD", "3"), ("STATE", None)]
 
 
 def test_memory_release_is_harmless() -> None:
