@@ -127,9 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         _say(f"rows per table in schema {args.schema}")
-        print(f"    {'table':<24}{'rows':>8}{'deleted':>9}")
+        print(f"    {'table':<30}{'rows':>8}{'deleted':>9}")
         for table, total, deleted in _row_counts(info, args.schema):
-            print(f"    {table:<24}{total:>8}{deleted:>9}")
+            print(f"    {table:<30}{total:>8}{deleted:>9}")
         ok = fetched.get("products", 0) >= len(changed) and fetched.get("products", 0) < args.products
         _say("done" if ok else "unexpected result")
         return 0 if ok else 1
