@@ -9,7 +9,7 @@ Their ``updated`` filters take ISO 8601 values (not the products' ``YYYY-MM-DD H
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -456,11 +456,15 @@ class StructureRoutes:
         return self._offset_list(req, f"{API}/families", self._public(items),
                                  lambda i: self._href(f"{API}/families/{i['code']}"))
 
-    def get_family(self, req: Request, p: dict[str, str]) -> Response:
-        for item in self._public(self.families()):
-            if item["code"] == p["code"]:
+    def _one(self, items: Iterable[dict[str, Any]], code: str, label: str) -> Response:
+        """A single GET by code among ``items``, or Akeneo's 404 naming the ``label``."""
+        for item in items:
+            if item["code"] == code:
                 return self._resp(dumps(item))
-        raise self._not_found(f'Family "{p["code"]}" does not exist.')
+        raise self._not_found(f'{label} "{code}" does not exist.')
+
+    def get_family(self, req: Request, p: dict[str, str]) -> Response:
+        return self._one(self._public(self.families()), p["code"], "Family")
 
     def list_variants(self, req: Request, p: dict[str, str]) -> Response:
         fam = p["family_code"]
@@ -469,10 +473,7 @@ class StructureRoutes:
                                  lambda i: self._href(f"{path}/{i['code']}"))
 
     def get_variant(self, req: Request, p: dict[str, str]) -> Response:
-        for item in self.variants(p["family_code"]):
-            if item["code"] == p["code"]:
-                return self._resp(dumps(item))
-        raise self._not_found(f'Family variant "{p["code"]}" does not exist.')
+        return self._one(self.variants(p["family_code"]), p["code"], "Family variant")
 
     def list_attributes(self, req: Request, _: dict[str, str]) -> Response:
         spec: dict[str, tuple[tuple[str, ...], str]] = {
@@ -498,10 +499,7 @@ class StructureRoutes:
                                  lambda i: self._href(f"{path}/{i['code']}"))
 
     def get_option(self, req: Request, p: dict[str, str]) -> Response:
-        for item in self.options(p["attribute_code"]):
-            if item["code"] == p["code"]:
-                return self._resp(dumps(item))
-        raise self._not_found(f'Attribute option "{p["code"]}" does not exist.')
+        return self._one(self.options(p["attribute_code"]), p["code"], "Attribute option")
 
     def list_attribute_groups(self, req: Request, _: dict[str, str]) -> Response:
         items = self._filter(req, self.attribute_groups(),
@@ -510,20 +508,14 @@ class StructureRoutes:
                                  lambda i: self._href(f"{API}/attribute-groups/{i['code']}"))
 
     def get_attribute_group(self, req: Request, p: dict[str, str]) -> Response:
-        for item in self._public(self.attribute_groups()):
-            if item["code"] == p["code"]:
-                return self._resp(dumps(item))
-        raise self._not_found(f'Attribute group "{p["code"]}" does not exist.')
+        return self._one(self._public(self.attribute_groups()), p["code"], "Attribute group")
 
     def list_association_types(self, req: Request, _: dict[str, str]) -> Response:
         return self._offset_list(req, f"{API}/association-types", self.association_types(),
                                  lambda i: self._href(f"{API}/association-types/{i['code']}"))
 
     def get_association_type(self, req: Request, p: dict[str, str]) -> Response:
-        for item in self.association_types():
-            if item["code"] == p["code"]:
-                return self._resp(dumps(item))
-        raise self._not_found(f'Association type "{p["code"]}" does not exist.')
+        return self._one(self.association_types(), p["code"], "Association type")
 
     def list_categories(self, req: Request, _: dict[str, str]) -> Response:
         spec: dict[str, tuple[tuple[str, ...], str]] = {
@@ -539,20 +531,14 @@ class StructureRoutes:
 
     def get_category(self, req: Request, p: dict[str, str]) -> Response:
         with_position = req.query.get("with_position") == "true"
-        for item in self._public(self.categories(with_position)):
-            if item["code"] == p["code"]:
-                return self._resp(dumps(item))
-        raise self._not_found(f'Category "{p["code"]}" does not exist.')
+        return self._one(self._public(self.categories(with_position)), p["code"], "Category")
 
     def list_channels(self, req: Request, _: dict[str, str]) -> Response:
         return self._offset_list(req, f"{API}/channels", self.channels(),
                                  lambda i: self._href(f"{API}/channels/{i['code']}"))
 
     def get_channel(self, req: Request, p: dict[str, str]) -> Response:
-        for item in self.channels():
-            if item["code"] == p["code"]:
-                return self._resp(dumps(item))
-        raise self._not_found(f'Channel "{p["code"]}" does not exist.')
+        return self._one(self.channels(), p["code"], "Channel")
 
     def list_locales(self, req: Request, _: dict[str, str]) -> Response:
         items = self._filter(req, self.locales(), {"enabled": (("=",), "bool")})
@@ -560,10 +546,7 @@ class StructureRoutes:
                                  lambda i: self._href(f"{API}/locales/{i['code']}"))
 
     def get_locale(self, req: Request, p: dict[str, str]) -> Response:
-        for item in self.locales():
-            if item["code"] == p["code"]:
-                return self._resp(dumps(item))
-        raise self._not_found(f'Locale "{p["code"]}" does not exist.')
+        return self._one(self.locales(), p["code"], "Locale")
 
     def list_currencies(self, req: Request, _: dict[str, str]) -> Response:
         items = self._filter(req, self.currencies(), {"enabled": (("=",), "bool")})
@@ -571,10 +554,7 @@ class StructureRoutes:
                                  lambda i: self._href(f"{API}/currencies/{i['code']}"))
 
     def get_currency(self, req: Request, p: dict[str, str]) -> Response:
-        for item in self.currencies():
-            if item["code"] == p["code"]:
-                return self._resp(dumps(item))
-        raise self._not_found(f'Currency "{p["code"]}" does not exist.')
+        return self._one(self.currencies(), p["code"], "Currency")
 
     def list_measurement_families(self, req: Request, _: dict[str, str]) -> Response:
         return self._resp(dumps(list(st.MEASUREMENT_FAMILIES)))
@@ -662,10 +642,7 @@ class StructureRoutes:
             lambda i: self._href(f"{API}/asset-families/{i['code']}"))
 
     def get_asset_family(self, req: Request, p: dict[str, str]) -> Response:
-        for item in self.asset_families():
-            if item["code"] == p["code"]:
-                return self._resp(dumps(item))
-        raise self._not_found(f'Asset family "{p["code"]}" does not exist.')
+        return self._one(self.asset_families(), p["code"], "Asset family")
 
     def list_asset_attributes(self, req: Request, p: dict[str, str]) -> Response:
         return self._resp(dumps(self.asset_attributes(p["asset_family_code"])))
@@ -683,7 +660,4 @@ class StructureRoutes:
     def get_asset(self, req: Request, p: dict[str, str]) -> Response:
         family = p["asset_family_code"]
         self._asset_family(family)
-        for item in self._public(self._assets(family, None, None)):
-            if item["code"] == p["code"]:
-                return self._resp(dumps(item))
-        raise self._not_found(f'Asset "{p["code"]}" does not exist.')
+        return self._one(self._public(self._assets(family, None, None)), p["code"], "Asset")
