@@ -57,9 +57,7 @@ class ReferenceEntitiesStream(EnterpriseStream):
     name = "reference_entities"
     path = f"{API_PREFIX}/reference-entities"
     schema = schemas.REFERENCE_ENTITY
-
-    def get_child_context(self, record: dict, context: Context | None) -> dict:
-        return {"reference_entity": record["code"]}
+    child_key = "reference_entity"
 
 
 class ReferenceEntityAttributesStream(EnterpriseStream):
@@ -114,9 +112,7 @@ class AssetFamiliesStream(EnterpriseStream):
     name = "asset_families"
     path = f"{API_PREFIX}/asset-families"
     schema = schemas.ASSET_FAMILY
-
-    def get_child_context(self, record: dict, context: Context | None) -> dict:
-        return {"asset_family": record["code"]}
+    child_key = "asset_family"
 
 
 class AssetFamilyAttributesStream(EnterpriseStream):

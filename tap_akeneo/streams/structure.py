@@ -32,6 +32,13 @@ class CatalogStream(AkeneoStream):
 
     #: For a child stream: the context key that names its parent (also a record column).
     parent_key: t.ClassVar[str | None] = None
+    #: For a parent stream: the context key under which its children get a record's code.
+    child_key: t.ClassVar[str | None] = None
+
+    def get_child_context(self, record: dict, context: Context | None) -> t.Mapping[str, t.Any] | None:
+        if self.child_key is None:
+            return super().get_child_context(record, context)
+        return {self.child_key: record["code"]}
 
     def post_process(self, row: dict, context: Context | None = None) -> dict | None:
         processed = super().post_process(row, context)
@@ -60,9 +67,7 @@ class FamiliesStream(CatalogStream):
     name = "families"
     path = f"{API_PREFIX}/families"
     schema = schemas.FAMILY
-
-    def get_child_context(self, record: dict, context: Context | None) -> dict:
-        return {"family": record["code"]}
+    child_key = "family"
 
 
 class FamilyVariantsStream(CatalogStream):
@@ -82,13 +87,14 @@ class AttributesStream(CatalogStream):
     name = "attributes"
     path = f"{API_PREFIX}/attributes"
     schema = schemas.ATTRIBUTE
+    child_key = "attribute"
 
     def generate_child_contexts(
         self, record: dict, context: Context | None
-    ) -> t.Iterable[dict | None]:
+    ) -> t.Iterable[t.Mapping[str, t.Any] | None]:
         # Only select attributes have options; asking any other answers 404.
         if record.get("type") in OPTION_TYPES:
-            yield {"attribute": record["code"]}
+            yield self.get_child_context(record, context)
 
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
         types = self._tap.attribute_types
