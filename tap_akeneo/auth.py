@@ -85,12 +85,6 @@ class AkeneoAuthenticator(OAuthAuthenticator):
 
     # -- the SDK's hooks -------------------------------------------------------------
 
-    @property
-    def oauth_request_body(self) -> dict:
-        if self.refresh_token:
-            return {"grant_type": "refresh_token", "refresh_token": self.refresh_token}
-        return {"grant_type": "password", "username": self._username, "password": self._password}
-
     def is_token_valid(self) -> bool:
         if self.access_token is None or self.last_refreshed is None:
             return False
